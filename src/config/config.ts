@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { envSchema, type Env } from './schema.ts';
+
+export type NodeEnv = Env['NODE_ENV'];
+
+/** The server's whole configuration, parsed once at start-up, frozen and passed down. */
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly publicUrl: string;
+    readonly bodyLimitBytes: number;
+  };
+  readonly dataDir: string;
+  /** `undefined` selects the embedded PGlite database under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** `undefined` selects in-process stores. */
+  readonly redisUrl: string | undefined;
+  readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
+  readonly openai: {
+    readonly apiKey: string | undefined;
+    readonly baseUrl: string;
+    readonly realtimeModel: string;
+    readonly chatModel: string;
+  };
+  readonly gemini: { readonly apiKey: string | undefined; readonly baseUrl: string };
+  readonly twilio: {
+    readonly accountSid: string | undefined;
+    readonly authToken: string | undefined;
+    readonly apiBaseUrl: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const inner of Object.values(value)) {
+    if (typeof inner === 'object' && inner !== null) deepFreeze(inner as object);
+  }
+  return Object.freeze(value);
+}
+
+/** Parses an environment record (normally `process.env`) into a frozen `Config`, or throws `ConfigError` naming each bad variable. */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const config: Config = {
+    nodeEnv: e.NODE_ENV,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    },
+    dataDir: resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL.replace(/\/+$/, ''),
+      realtimeModel: e.OPENAI_REALTIME_MODEL,
+      chatModel: e.OPENAI_CHAT_MODEL,
+    },
+    gemini: { apiKey: e.GEMINI_API_KEY, baseUrl: e.GEMINI_BASE_URL.replace(/\/+$/, '') },
+    twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, apiBaseUrl: e.TWILIO_API_BASE_URL },
+  };
+  return deepFreeze(config);
+}
+
+/**
+ * Reads `.env` from the working directory when present (variables already set in the environment win),
+ * then parses the environment. The only place in the server that touches `process.env`.
+ */
+export function loadConfig(envFile = '.env'): Config {
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  return parseConfig(process.env);
+}

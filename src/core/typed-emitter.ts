@@ -1,0 +1,34 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * A typed event bus where every event is one payload object discriminated by `type`.
+ * `on('x', fn)` receives exactly the member of the union whose `type` is `'x'`.
+ */
+export class TypedEmitter<E extends { readonly type: string }> {
+  readonly #emitter = new EventEmitter();
+
+  constructor() {
+    this.#emitter.setMaxListeners(50);
+  }
+
+  on<K extends E['type']>(type: K, listener: (event: Extract<E, { type: K }>) => void): () => void {
+    const wrapped = listener as (event: unknown) => void;
+    this.#emitter.on(type, wrapped);
+    return () => this.#emitter.off(type, wrapped);
+  }
+
+  onAny(listener: (event: E) => void): () => void {
+    const wrapped = listener as (event: unknown) => void;
+    this.#emitter.on('*', wrapped);
+    return () => this.#emitter.off('*', wrapped);
+  }
+
+  emit(event: E): void {
+    this.#emitter.emit(event.type, event);
+    this.#emitter.emit('*', event);
+  }
+
+  removeAll(): void {
+    this.#emitter.removeAllListeners();
+  }
+}
