@@ -12,6 +12,7 @@ const forbidden = {
   transports: ['config', 'engines', 'store', 'http', 'jobs', 'testing'],
   engines: ['config', 'transports', 'store', 'http', 'jobs', 'testing'],
   store: ['config', 'audio', 'runtime', 'transports', 'engines', 'analysis', 'http', 'jobs', 'testing'],
+  services: ['config', 'transports', 'engines', 'http', 'jobs', 'testing'],
   jobs: ['transports', 'engines', 'http', 'testing'],
   http: ['engines', 'testing'],
 };

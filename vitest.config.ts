@@ -8,6 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    globalSetup: ['src/testing/global-setup.ts'],
     setupFiles: ['src/testing/console-guard.ts'],
   },
 });

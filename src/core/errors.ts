@@ -23,6 +23,7 @@ interface CatalogueEntry {
 
 export const errorCatalogue = {
   validation_failed: { category: 'invalid_request', httpStatus: 400 },
+  bad_request: { category: 'invalid_request', httpStatus: 400 },
   invalid_json: { category: 'invalid_request', httpStatus: 400 },
   unsupported_media_type: { category: 'invalid_request', httpStatus: 415 },
   payload_too_large: { category: 'invalid_request', httpStatus: 413 },
@@ -30,10 +31,12 @@ export const errorCatalogue = {
   unauthenticated: { category: 'auth', httpStatus: 401 },
   forbidden: { category: 'auth', httpStatus: 403 },
   route_not_found: { category: 'not_found', httpStatus: 404 },
+  method_not_allowed: { category: 'invalid_request', httpStatus: 405 },
   call_not_found: { category: 'not_found', httpStatus: 404 },
   agent_not_found: { category: 'not_found', httpStatus: 404 },
   user_not_found: { category: 'not_found', httpStatus: 404 },
   call_not_active: { category: 'conflict', httpStatus: 409 },
+  call_in_progress: { category: 'conflict', httpStatus: 409 },
   call_already_started: { category: 'conflict', httpStatus: 409 },
   invalid_state_transition: { category: 'conflict', httpStatus: 409 },
   rate_limited: { category: 'rate_limit', httpStatus: 429 },

@@ -1,0 +1,87 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { agentFromTemplate } from '../../services/agent-templates.ts';
+import { createAgentFor, deleteAgentFor, getAgentFor, listAgentsFor, updateAgentFor } from '../../services/agents.ts';
+import type { Database } from '../../store/database.ts';
+import type { AgentFields } from '../../store/queries/agents.ts';
+import { principalOf } from '../authentication.ts';
+import { errorEnvelopeSchema } from '../error-envelope.ts';
+import { agentFieldsSchema, agentIdParams, agentSchema, createAgentBody, toAgentDto } from './schemas.ts';
+
+const errors = { 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema, 404: errorEnvelopeSchema };
+
+/** Drops the keys a partial update did not send, so they keep their stored values. */
+function definedFields(input: z.infer<typeof agentFieldsSchema>): Partial<AgentFields> {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+}
+
+/** `/v1/agents`: the voice agents calls run on. */
+export const agentRoutes: FastifyPluginAsyncZod<{ db: Database }> = (app, { db }) => {
+  app.post(
+    '/',
+    {
+      schema: {
+        tags: ['agents'],
+        summary: 'Create an agent from a template, overriding any field',
+        body: createAgentBody,
+        response: { 201: agentSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { template, shared, isDefault, ...overrides } = request.body;
+      const fields = { ...agentFromTemplate(template), ...definedFields(overrides) };
+      const agent = await createAgentFor(db, principalOf(request), { fields, shared, isDefault });
+      return reply.code(201).send(toAgentDto(agent));
+    },
+  );
+
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['agents'],
+        summary: 'List the tenant’s shared agents and your own',
+        response: { 200: z.object({ items: z.array(agentSchema) }), ...errors },
+      },
+    },
+    async (request) => ({ items: (await listAgentsFor(db, principalOf(request))).map(toAgentDto) }),
+  );
+
+  app.get(
+    '/:agentId',
+    { schema: { tags: ['agents'], summary: 'Get an agent', params: agentIdParams, response: { 200: agentSchema, ...errors } } },
+    async (request) => toAgentDto(await getAgentFor(db, principalOf(request), request.params.agentId)),
+  );
+
+  app.patch(
+    '/:agentId',
+    {
+      schema: {
+        tags: ['agents'],
+        summary: 'Change an agent; calls already started keep the version they started with',
+        params: agentIdParams,
+        body: agentFieldsSchema,
+        response: { 200: agentSchema, ...errors },
+      },
+    },
+    async (request) =>
+      toAgentDto(await updateAgentFor(db, principalOf(request), request.params.agentId, definedFields(request.body))),
+  );
+
+  app.delete(
+    '/:agentId',
+    {
+      schema: {
+        tags: ['agents'],
+        summary: 'Delete an agent; its past calls keep their snapshot of it',
+        params: agentIdParams,
+        response: { 204: z.null().describe('Deleted'), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await deleteAgentFor(db, principalOf(request), request.params.agentId);
+      return reply.code(204).send(null);
+    },
+  );
+  return Promise.resolve();
+};

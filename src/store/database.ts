@@ -1,0 +1,101 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+
+/** One database type for both backends: every query is written against this. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** A transaction handle is usable wherever a `Database` is. */
+export type Executor = Database;
+
+export interface DatabaseHandle {
+  readonly db: Database;
+  readonly kind: 'pglite' | 'postgres';
+  /** Applies pending migrations; safe to call from several processes at once on PostgreSQL. */
+  migrate(): Promise<void>;
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** PGlite only: an image of the data directory, to seed other in-memory databases. */
+  dump?: () => Promise<Blob>;
+}
+
+export type DatabaseTarget =
+  | { readonly kind: 'postgres'; readonly url: string }
+  | { readonly kind: 'pglite'; readonly dataDir: string }
+  /** In memory; `template` is a `dumpDataDir()` image to start from instead of running initdb (tests). */
+  | { readonly kind: 'pglite-memory'; readonly template?: Blob };
+
+export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** Arbitrary constant: the advisory lock key that serialises migrations across processes. */
+const migrationLockKey = 7_340_211;
+
+async function openPostgres(url: string): Promise<DatabaseHandle> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const client = postgres(url, { max: 10, onnotice: () => undefined, connect_timeout: 10 });
+  const db = drizzle(client, { schema });
+  return {
+    db,
+    kind: 'postgres',
+    async migrate() {
+      // A dedicated one-connection client, so the session-level advisory lock and the migration share it.
+      const lockClient = postgres(url, { max: 1, onnotice: () => undefined, connect_timeout: 10 });
+      try {
+        await lockClient`select pg_advisory_lock(${migrationLockKey})`;
+        await migrate(drizzle(lockClient, { schema }), { migrationsFolder });
+      } finally {
+        await lockClient.end({ timeout: 5 });
+      }
+    },
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+async function openPglite(dataDir: string | undefined, template?: Blob): Promise<DatabaseHandle> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
+  const client =
+    dataDir !== undefined ? new PGlite(dataDir) : template === undefined ? new PGlite() : new PGlite({ loadDataDir: template });
+  await client.waitReady;
+  const db = drizzle(client, { schema });
+  return {
+    db,
+    kind: 'pglite',
+    async migrate() {
+      await migrate(db, { migrationsFolder });
+    },
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+    dump: () => client.dumpDataDir('none'),
+  };
+}
+
+/** Opens the configured database. Nothing is migrated until `migrate()` is called. */
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  switch (target.kind) {
+    case 'postgres':
+      return openPostgres(target.url);
+    case 'pglite':
+      return openPglite(target.dataDir);
+    case 'pglite-memory':
+      return openPglite(undefined, target.template);
+  }
+}
