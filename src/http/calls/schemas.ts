@@ -106,7 +106,7 @@ export const createCallBody = z.strictObject({
 
 export const endCallBody = z
   .strictObject({ reason: z.string().min(1).max(200).default('api_request') })
-  .optional();
+  .nullish();
 
 export const listCallsQuery = z.strictObject({
   userId: z.string().min(1).max(128).optional(),
