@@ -36,7 +36,7 @@ const boundaryBlocks = Object.entries(forbidden).map(([folder, banned]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'drizzle/', 'src/store/migrations/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'drizzle/', 'src/store/migrations/', '.ci/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -67,5 +67,6 @@ export default tseslint.config(
     files: ['**/*.test.ts', 'src/testing/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
-  { files: ['*.js', '*.config.ts'], ...tseslint.configs.disableTypeChecked },
+  { files: ['*.js', '**/*.mjs', '*.config.ts'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.mjs'], languageOptions: { globals: { console: 'readonly', process: 'readonly' } }, rules: { 'no-console': 'off' } },
 );

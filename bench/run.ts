@@ -1,0 +1,16 @@
+/**
+ * `npm run bench`: runs every benchmark in turn; each writes its JSON results to bench/results/.
+ * docs/benchmarks.md summarises them. Run on an otherwise idle machine: the numbers are wall-clock.
+ */
+import { runAudioBench } from './audio.ts';
+
+const benches: Record<string, () => Promise<unknown>> = {
+  audio: () => runAudioBench(),
+};
+
+const only = process.argv.slice(2);
+for (const [name, run] of Object.entries(benches)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  process.stdout.write(`\n=== bench: ${name}\n`);
+  await run();
+}
