@@ -118,8 +118,12 @@ export interface EngineSession {
   sendToolResult(params: { readonly callId: string; readonly output: string }): void;
   /** Asks the engine to say something now, following these instructions (e.g. the end-of-call warning). */
   say(instructions: string): void;
-  /** Without `serverVad`: the caller finished a turn (detected by the runtime). */
-  commitUserTurn(): void;
+  /**
+   * Without `serverVad`: the caller finished a turn (detected by the runtime). `itemId` is the id the
+   * runtime gave that turn; an engine that can should use it as the `itemId` of the turn's
+   * `user_transcript` (the runtime otherwise binds the transcript to its oldest committed turn).
+   */
+  commitUserTurn(itemId?: string): void;
   /** Idempotent; releases the connection. */
   close(): Promise<void>;
 }
