@@ -12,7 +12,6 @@ import { durationMs, type AudioFormat } from '../audio/format.ts';
 import type { CallStatusValue } from '../core/call-lifecycle.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { TypedEmitter } from '../core/typed-emitter.ts';
 import { converterBetween, InboundAudio } from './audio-paths.ts';
 import { CallMetrics } from './call-metrics.ts';
 import {
@@ -129,7 +128,7 @@ export class CallSession {
       return;
     }
     this.#unsubscribe.push(
-      subscribeAll(transport.events, 'error', (event) => {
+      transport.events.onAny((event) => {
         this.#onTransportEvent(event);
       }),
     );
@@ -215,7 +214,7 @@ export class CallSession {
     });
     const conversation = this.#conversation;
     this.#unsubscribe.push(
-      subscribeAll(session.events, 'error', (event) => {
+      session.events.onAny((event) => {
         conversation.handleEngineEvent(event);
       }),
     );
@@ -349,23 +348,3 @@ export class CallSession {
     }
   }
 }
-
-/**
- * Subscribes `handler` to every event of `emitter`. `TypedEmitter` re-emits each event under its
- * `type` on a Node `EventEmitter`, which throws when an `error` event has no `error` listener, even
- * with an `onAny` listener present; the no-op `error` listener keeps `{ type: 'error' }` deliverable.
- */
-function subscribeAll<E extends { readonly type: string }>(
-  emitter: TypedEmitter<E>,
-  errorType: Extract<E['type'], 'error'>,
-  handler: (event: E) => void,
-): () => void {
-  const offAny = emitter.onAny(handler);
-  const offError = emitter.on(errorType, () => undefined);
-  return () => {
-    offAny();
-    offError();
-  };
-}
-
-
