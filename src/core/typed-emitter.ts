@@ -37,10 +37,6 @@ export class TypedEmitter<E extends { readonly type: string }> {
     this.#emitter.emit('*', event);
   }
 
-  listenerCount(type: E['type']): number {
-    return this.#emitter.listenerCount(channelOf(type));
-  }
-
   removeAll(): void {
     this.#emitter.removeAllListeners();
   }
