@@ -3,9 +3,11 @@
  * docs/benchmarks.md summarises them. Run on an otherwise idle machine: the numbers are wall-clock.
  */
 import { runAudioBench } from './audio.ts';
+import { runRelayBench } from './relay.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   audio: () => runAudioBench(),
+  relay: () => runRelayBench(),
 };
 
 const only = process.argv.slice(2);
