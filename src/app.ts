@@ -5,13 +5,20 @@ import { systemClock, type Clock } from './core/clock.ts';
 import type { Logger } from './core/logger.ts';
 import { developmentAuthenticator } from './http/authentication.ts';
 import { buildApp, type App } from './http/build-app.ts';
-import { CallService, noLiveCalls } from './services/calls.ts';
+import { createEngineLookup } from './engine-catalogue.ts';
+import { LiveCallRegistry } from './live-calls.ts';
+import { CallService } from './services/calls.ts';
 import { ensureDevelopmentIdentity } from './services/development-identity.ts';
 import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './store/database.ts';
+import type { Authenticate } from './transports/shared/call-connector.ts';
+import { attachSocketIo } from './transports/socketio/attach-socket-io.ts';
+import { attachWebSocket } from './transports/websocket/attach-websocket.ts';
 
 export interface Application {
   readonly http: App;
   readonly database: DatabaseHandle;
+  /** Calls running in this process. */
+  readonly liveCalls: LiveCallRegistry;
   /** Stops accepting work and releases everything, in order: HTTP, then the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -44,7 +51,8 @@ export async function createApplication(config: Config, logger: Logger, override
   try {
     if (!overrides.database) await database.migrate();
     const principal = await ensureDevelopmentIdentity(database.db);
-    const calls = new CallService({ db: database.db, clock, liveCalls: noLiveCalls });
+    const liveCalls = new LiveCallRegistry({ db: database.db, clock, logger, engines: createEngineLookup(config) });
+    const calls = new CallService({ db: database.db, clock, liveCalls });
     const http = await buildApp({
       logger,
       database,
@@ -54,12 +62,20 @@ export async function createApplication(config: Config, logger: Logger, override
       publicUrl: config.http.publicUrl,
       version: readVersion(),
     });
+    // Until credentials exist, realtime connections act as the development principal too.
+    const authenticateRealtime: Authenticate = () => Promise.resolve(principal);
+    const socketIo = attachSocketIo(http.server, { authenticate: authenticateRealtime, connector: liveCalls, logger, clock });
+    const webSocket = attachWebSocket(http.server, { authenticate: authenticateRealtime, connector: liveCalls, logger, clock });
     let closing: Promise<void> | undefined;
     return {
       http,
       database,
+      liveCalls,
       close() {
         closing ??= (async () => {
+          await liveCalls.endAll('server_shutdown');
+          await socketIo.close();
+          await webSocket.close();
           await http.close();
           if (!overrides.database) await database.close();
         })();

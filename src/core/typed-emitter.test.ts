@@ -19,7 +19,7 @@ describe('TypedEmitter', () => {
 
   it('does not throw on an `error` event that only onAny listens to, or nobody', () => {
     const emitter = new TypedEmitter<Event>();
-    expect(() => emitter.emit({ type: 'error', atMs: 0, message: 'x' })).not.toThrow();
+    expect(() => { emitter.emit({ type: 'error', atMs: 0, message: 'x' }); }).not.toThrow();
     const seen: string[] = [];
     emitter.onAny((e) => seen.push(e.type));
     emitter.emit({ type: 'error', atMs: 0, message: 'x' });

@@ -1,0 +1,88 @@
+import type { Clock } from './core/clock.ts';
+import type { ErrorCode } from './core/errors.ts';
+import { isUuid } from './core/ids.ts';
+import type { Logger } from './core/logger.ts';
+import { CallSession } from './runtime/call-session.ts';
+import type { Engine } from './runtime/ports.ts';
+import { createStoreCallSink } from './services/call-sink.ts';
+import type { LiveCalls } from './services/calls.ts';
+import type { Database } from './store/database.ts';
+import { getCall } from './store/queries/calls.ts';
+import type { CallConnector, StartCallParams, StartCallResult } from './transports/shared/call-connector.ts';
+
+/** An engine by name, or why it cannot run here (e.g. its API key is not configured). */
+export type EngineLookup = (name: string) => { readonly engine: Engine } | { readonly unavailable: string };
+
+export interface LiveCallRegistryDeps {
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly engines: EngineLookup;
+}
+
+function refuse(code: ErrorCode, message: string): StartCallResult {
+  return { ok: false, code, message };
+}
+
+/**
+ * The calls running in this process. As a `CallConnector` it starts a call session when a caller
+ * connects to a call it owns; as `LiveCalls` it ends a running call for the REST API.
+ */
+export class LiveCallRegistry implements CallConnector, LiveCalls {
+  readonly #deps: LiveCallRegistryDeps;
+  readonly #sessions = new Map<string, CallSession>();
+
+  constructor(deps: LiveCallRegistryDeps) {
+    this.#deps = deps;
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  async startCall({ callId, identity, transport }: StartCallParams): Promise<StartCallResult> {
+    const { db, clock, logger, engines } = this.#deps;
+    if (!isUuid(callId)) return refuse('call_not_found', 'Call not found');
+    const call = await getCall(db, { tenantId: identity.tenantId, callId });
+    if (!call || (identity.role !== 'admin' && call.userId !== identity.userId)) return refuse('call_not_found', 'Call not found');
+    if (this.#sessions.has(callId)) return refuse('call_already_started', 'This call is already connected');
+    if (call.status !== 'created') return refuse('call_not_active', `This call is ${call.status} and cannot be joined`);
+    const found = engines(call.agentSnapshot.engine);
+    if ('unavailable' in found) return refuse('engine_not_configured', found.unavailable);
+    const { agentSnapshot: agent } = call;
+    const session = new CallSession({
+      callId,
+      engine: found.engine,
+      transport,
+      sink: createStoreCallSink({ db, tenantId: call.tenantId, callId, logger }),
+      clock,
+      logger: logger.child({ callId, tenantId: call.tenantId, engine: agent.engine }),
+      agent: {
+        instructions: agent.instructions,
+        voice: agent.voice,
+        language: agent.language,
+        tools: agent.tools,
+        engineOptions: agent.engineOptions,
+        maxDurationS: agent.maxDurationS,
+        warningBeforeEndS: agent.warningBeforeEndS,
+        warningMessage: agent.warningMessage,
+      },
+    });
+    this.#sessions.set(callId, session);
+    void session.ended.finally(() => this.#sessions.delete(callId));
+    void session.start();
+    return { ok: true };
+  }
+
+  async end(callId: string, reason: string): Promise<boolean> {
+    const session = this.#sessions.get(callId);
+    if (!session) return false;
+    await session.end(reason);
+    return true;
+  }
+
+  /** Ends every running call (server shutdown); each stores its transcript first. */
+  async endAll(reason: string): Promise<void> {
+    await Promise.all([...this.#sessions.values()].map((session) => session.end(reason)));
+  }
+}
