@@ -56,6 +56,7 @@ export default tseslint.config(
   ...boundaryBlocks,
   {
     files: ['src/*.ts'],
+    ignores: ['src/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
