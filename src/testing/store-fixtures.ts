@@ -1,3 +1,4 @@
+import { agentFromTemplate } from '../services/agent-templates.ts';
 import type { Executor } from '../store/database.ts';
 import type { AgentFields } from '../store/queries/agents.ts';
 import { createAgent } from '../store/queries/agents.ts';
@@ -7,20 +8,8 @@ import type { AgentRow } from '../store/schema/agents.ts';
 import type { TenantRow } from '../store/schema/tenants.ts';
 import type { UserRow } from '../store/schema/users.ts';
 
-export const testAgentFields: AgentFields = {
-  name: 'Test agent',
-  instructions: 'You are a test agent.',
-  voice: 'marin',
-  language: 'en',
-  engine: 'openai-realtime',
-  engineOptions: {},
-  tools: [],
-  analysis: {},
-  coaching: {},
-  maxDurationS: 300,
-  warningBeforeEndS: 15,
-  warningMessage: null,
-};
+/** The built-in assistant template with a fixed, recognisable prompt. */
+export const testAgentFields: AgentFields = { ...agentFromTemplate('assistant'), name: 'Test agent', instructions: 'You are a test agent.' };
 
 let counter = 0;
 
