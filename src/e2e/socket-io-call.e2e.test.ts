@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../audio/wav.ts';
 import { FAKE_OPENAI_API_KEY, startFakeOpenAIRealtime, type FakeRealtimeServer } from '../testing/fake-openai-realtime/index.ts';
 import { startTestApplication, type TestApplication } from '../testing/test-application.ts';
+import { stream, waitFor } from './socket-io-kit.ts';
 
 /** A real speech recording (espeak-ng, see scripts/make-speech-fixture.sh), PCM16 mono 24 kHz. */
 const speech = decodeWav(readFileSync(new URL('../testing/fixtures/hello-24k.wav', import.meta.url)));
@@ -29,29 +30,6 @@ afterAll(async () => {
   await app.close();
   await fake.close();
 });
-
-function waitFor<T>(socket: Socket, event: string, predicate: (payload: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`timed out waiting for ${event}`)); }, timeoutMs);
-    const listener = (payload: T) => {
-      if (!predicate(payload)) return;
-      clearTimeout(timer);
-      socket.off(event, listener);
-      resolve(payload);
-    };
-    socket.on(event, listener);
-  });
-}
-
-/** Streams PCM16 samples as 20 ms binary frames, paced at `speed`× real time. */
-async function stream(socket: Socket, samples: Int16Array, speed: number): Promise<void> {
-  const frame = 480;
-  for (let offset = 0; offset < samples.length; offset += frame) {
-    const chunk = samples.subarray(offset, Math.min(samples.length, offset + frame));
-    socket.emit('audio-data', Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    await new Promise((resolve) => setTimeout(resolve, 20 / speed));
-  }
-}
 
 describe('a Socket.IO voice call end to end (fake OpenAI Realtime upstream)', () => {
   it('carries audio both ways, delivers both transcripts live, stores them, and returns them at end', async () => {
