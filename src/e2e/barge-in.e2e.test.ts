@@ -1,52 +1,33 @@
-import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeWav } from '../audio/wav.ts';
-import { FAKE_OPENAI_API_KEY, startFakeOpenAIRealtime, type FakeRealtimeServer } from '../testing/fake-openai-realtime/index.ts';
-import { startTestApplication, type TestApplication } from '../testing/test-application.ts';
-import { stream, waitFor } from './socket-io-kit.ts';
+import { getJson, sleep, speech, startE2eServer, startSocketIoCall, stream, waitFor, type E2eServer } from './socket-io-kit.ts';
 
-const speech = decodeWav(readFileSync(new URL('../testing/fixtures/hello-24k.wav', import.meta.url)));
 const longReply = 'One two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty.';
 
-let fake: FakeRealtimeServer;
-let app: TestApplication;
-let baseUrl: string;
-
+let server: E2eServer;
 beforeAll(async () => {
-  fake = await startFakeOpenAIRealtime({
+  server = await startE2eServer({
     pacing: { speedFactor: Number.POSITIVE_INFINITY },
     script: { userSays: ['Count to twenty.', 'Stop.'], replies: [{ type: 'message', text: longReply, audioMs: 8000 }, { type: 'message', text: 'Okay.', audioMs: 300 }] },
   });
-  app = await startTestApplication({ env: { OPENAI_API_KEY: FAKE_OPENAI_API_KEY, OPENAI_BASE_URL: fake.baseUrl } });
-  await app.http.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
 });
-
 afterAll(async () => {
-  await app.close();
-  await fake.close();
+  await server.close();
 });
 
 describe('barge-in over Socket.IO with playback reports', () => {
   it('truncates upstream at what the client played, clears the client, and stores only the words heard', async () => {
-    const start = await fetch(`${baseUrl}/api/calls/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'barger' }) });
-    const { callId } = (await start.json()) as { callId: string };
-    const socket = io(baseUrl, { transports: ['websocket'] });
+    const { baseUrl, fake } = server;
+    const { callId, socket } = await startSocketIoCall(baseUrl, 'barger', { playbackReports: true });
     try {
-      const started = waitFor(socket, 'call-started');
-      socket.emit('start-call', { callId, playbackReports: true });
-      await started;
-      const firstAudio = waitFor<{ itemId: string; generation: number }>(socket, 'ai-audio-delta');
+      const audio = waitFor<{ itemId: string; generation: number }>(socket, 'ai-audio-delta');
       await stream(socket, speech.samples, 8);
       await stream(socket, new Int16Array(24_000), 8);
-      const { itemId, generation } = await firstAudio;
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const { itemId, generation } = await audio;
+      await sleep(300);
 
       const playedMs = 2_000;
       socket.emit('playback-position', { itemId, playedMs, generation });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       const interrupted = waitFor<{ itemId: string; heardMs: number }>(socket, 'ai-interrupted');
       await stream(socket, speech.samples.subarray(0, 24_000), 8);
       const cut = await interrupted;
@@ -60,10 +41,8 @@ describe('barge-in over Socket.IO with playback reports', () => {
       expect(Math.abs(truncate!.audioEndMs - playedMs)).toBeLessThanOrEqual(60);
 
       await stream(socket, new Int16Array(24_000), 8);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const transcript = (await (await fetch(`${baseUrl}/v1/calls/${callId}/transcript`)).json()) as {
-        items: { role: string; text: string; interrupted: boolean }[];
-      };
+      await sleep(500);
+      const transcript = await getJson<{ items: { role: string; text: string; interrupted: boolean }[] }>(`${baseUrl}/v1/calls/${callId}/transcript`);
       const assistant = transcript.items.find((t) => t.role === 'assistant' && t.interrupted);
       expect(assistant).toBeDefined();
       expect(longReply.startsWith(assistant!.text)).toBe(true);

@@ -1,8 +1,77 @@
-import type { Socket } from 'socket.io-client';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { io, type Socket } from 'socket.io-client';
+import { decodeWav } from '../audio/wav.ts';
+import {
+  FAKE_OPENAI_API_KEY,
+  startFakeOpenAIRealtime,
+  type FakeRealtimeOptions,
+  type FakeRealtimeServer,
+} from '../testing/fake-openai-realtime/index.ts';
+import { startTestApplication, type TestApplication } from '../testing/test-application.ts';
 
+/** A real speech recording (espeak-ng, see scripts/make-speech-fixture.sh), PCM16 mono 24 kHz. */
+export const speech = decodeWav(readFileSync(new URL('../testing/fixtures/hello-24k.wav', import.meta.url)));
+/** What the fixture says, for the fake upstream's script. */
+export const fixtureWords = 'Hello, I would like to practice my English today.';
+
+export interface E2eServer {
+  readonly fake: FakeRealtimeServer;
+  readonly app: TestApplication;
+  readonly baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The whole server listening on 127.0.0.1, its OpenAI engine pointed at a fresh fake upstream. */
+export async function startE2eServer(fakeOptions: FakeRealtimeOptions): Promise<E2eServer> {
+  const fake = await startFakeOpenAIRealtime(fakeOptions);
+  const app = await startTestApplication({ env: { OPENAI_API_KEY: FAKE_OPENAI_API_KEY, OPENAI_BASE_URL: fake.baseUrl } });
+  await app.http.listen({ host: '127.0.0.1', port: 0 });
+  const baseUrl = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+  return {
+    fake,
+    app,
+    baseUrl,
+    async close() {
+      await app.close();
+      await fake.close();
+    },
+  };
+}
+
+/** Creates a call through Aero's REST route and connects a Socket.IO client; `call-started` is awaited. */
+export async function startSocketIoCall(
+  baseUrl: string,
+  userId: string,
+  startOptions: Record<string, unknown> = {},
+): Promise<{ callId: string; socket: Socket }> {
+  const response = await fetch(`${baseUrl}/api/calls/start`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId }),
+  });
+  const { callId } = (await response.json()) as { callId: string };
+  const socket = io(baseUrl, { transports: ['websocket'] });
+  const started = waitFor<{ callId: string }>(socket, 'call-started');
+  socket.emit('start-call', { callId, ...startOptions });
+  if ((await started).callId !== callId) throw new Error('call-started named another call');
+  return { callId, socket };
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  return (await (await fetch(url)).json()) as T;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Resolves with the first `event` payload that satisfies `predicate`. */
 export function waitFor<T>(socket: Socket, event: string, predicate: (payload: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`timed out waiting for ${event}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      reject(new Error(`timed out waiting for ${event}`));
+    }, timeoutMs);
     const listener = (payload: T) => {
       if (!predicate(payload)) return;
       clearTimeout(timer);
@@ -19,7 +88,6 @@ export async function stream(socket: Socket, samples: Int16Array, speed: number)
   for (let offset = 0; offset < samples.length; offset += frame) {
     const chunk = samples.subarray(offset, Math.min(samples.length, offset + frame));
     socket.emit('audio-data', Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    await new Promise((resolve) => setTimeout(resolve, 20 / speed));
+    await sleep(20 / speed);
   }
 }
-

@@ -18,8 +18,6 @@ export interface LiveCalls {
   end(callId: string, reason: string): Promise<boolean>;
 }
 
-export const noLiveCalls: LiveCalls = { end: () => Promise.resolve(false) };
-
 export function snapshotAgent(agent: AgentRow): AgentSnapshot {
   return {
     id: agent.id,
