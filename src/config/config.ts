@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { envSchema, type Env } from './schema.ts';
+import { securityConfigOf, type SecurityConfig } from './security.ts';
 
 export type NodeEnv = Env['NODE_ENV'];
 
@@ -18,6 +19,10 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** `undefined` selects in-process stores. */
   readonly redisUrl: string | undefined;
+  /** Prefix of every key this server writes to Redis, so several deployments (or test runs) can share one. */
+  readonly redisKeyPrefix: string;
+  /** Rate limits, concurrency and duration caps, CORS, proxies, JSON depth. */
+  readonly security: SecurityConfig;
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
   readonly openai: {
     readonly apiKey: string | undefined;
@@ -65,6 +70,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     dataDir: resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    security: securityConfigOf(e),
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     openai: {
       apiKey: e.OPENAI_API_KEY,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { securityEnvShape } from './security.ts';
 
 const optionalString = z
   .string()
@@ -41,6 +42,7 @@ export const envSchema = z.object({
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_API_BASE_URL: httpUrl.default('https://api.twilio.com'),
+  ...securityEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;
