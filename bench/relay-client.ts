@@ -2,14 +2,18 @@
  * Client half of bench/relay.ts, run in a child process (`node --import tsx bench/relay-client.ts`) so
  * that the callers' CPU stays out of the server's measurement. Talks to the parent over IPC:
  *
- * - `{ type: 'ping', id }` → `{ type: 'pong', id, atMs }` (clock alignment, see relay.ts);
+ * - `{ type: 'ping', id }` → `{ type: 'pong', id, atMs }` (clock alignment, see relay-process.ts);
  * - `{ type: 'run', baseUrl, calls, durationMs }` → `{ type: 'started', callIds }` once every call has
  *   `call-started` (started one after another, so the fake's n-th session is the n-th call), then
- *   streams, ends every call and answers `{ type: 'done', calls: ClientCallResult[] }`.
+ *   streams for `durationMs`, waits `PLAYOUT_MS` for the last replies and sends `{ type: 'streamed' }`;
+ * - `{ type: 'hangup' }` → ends every call and answers `{ type: 'done', calls, stats }`, with this
+ *   process's own CPU, event-loop delay and GC over the streaming window (a busy client would add to
+ *   the measured upstream→caller latency, since it stamps receipts in its event loop).
  *
  * All timestamps are epoch milliseconds with sub-millisecond resolution: `performance.timeOrigin + performance.now()`.
  */
 import { io, type Socket } from 'socket.io-client';
+import { answerPing, describeError, nowMs, ProcessMonitor, type ProcessStats } from './relay-process.ts';
 
 export interface ClientCallResult {
   readonly callId: string;
@@ -24,12 +28,14 @@ export interface ClientCallResult {
 
 export type ParentMessage =
   | { readonly type: 'ping'; readonly id: number }
-  | { readonly type: 'run'; readonly baseUrl: string; readonly calls: number; readonly durationMs: number };
+  | { readonly type: 'run'; readonly baseUrl: string; readonly calls: number; readonly durationMs: number }
+  | { readonly type: 'hangup' };
 
 export type ChildMessage =
   | { readonly type: 'pong'; readonly id: number; readonly atMs: number }
   | { readonly type: 'started'; readonly callIds: string[] }
-  | { readonly type: 'done'; readonly calls: ClientCallResult[] }
+  | { readonly type: 'streamed' }
+  | { readonly type: 'done'; readonly calls: ClientCallResult[]; readonly stats: ProcessStats }
   | { readonly type: 'failed'; readonly message: string };
 
 export const FRAME_SAMPLES = 480;
@@ -37,8 +43,8 @@ export const FRAME_BYTES = FRAME_SAMPLES * 2;
 /** Speech pattern: 1 s of tone (speech to the fake's energy VAD) then 2.5 s of digital silence (ends the turn). */
 export const BURST_MS = 1000;
 export const PERIOD_MS = 3500;
-
-export const nowMs = (): number => performance.timeOrigin + performance.now();
+/** After the last frame: time for the last replies to play out before the window closes. */
+export const PLAYOUT_MS = 2500;
 
 const tone = (() => {
   const frame = new Int16Array(FRAME_SAMPLES);
@@ -107,15 +113,25 @@ async function stream(call: LiveCall, startAtMs: number, durationMs: number, pha
   }
 }
 
+let hangup: () => void = () => undefined;
+
 async function run(baseUrl: string, count: number, durationMs: number): Promise<void> {
   const calls: LiveCall[] = [];
   for (let i = 0; i < count; i += 1) calls.push(await startCall(baseUrl, i));
   send({ type: 'started', callIds: calls.map((c) => c.result.callId) });
+  const monitor = new ProcessMonitor();
+  monitor.start();
   const t0 = nowMs() + 200;
   // Calls start within one frame of each other (spread over 20 ms) and their turns are out of phase.
   await Promise.all(calls.map((call, i) => stream(call, t0 + (i * 20) / count, durationMs, (i * 137) % PERIOD_MS)));
-  // Let the last replies play out, then hang up.
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  // Let the last replies play out, then wait for the parent's go-ahead (it measures memory with the calls live).
+  await new Promise((resolve) => setTimeout(resolve, PLAYOUT_MS));
+  const stats = monitor.stop();
+  const hungUp = new Promise<void>((resolve) => {
+    hangup = resolve;
+  });
+  send({ type: 'streamed' });
+  await hungUp;
   await Promise.all(
     calls.map(async (call) => {
       try {
@@ -130,15 +146,20 @@ async function run(baseUrl: string, count: number, durationMs: number): Promise<
       }
     }),
   );
-  send({ type: 'done', calls: calls.map((c) => c.result) });
+  send({ type: 'done', calls: calls.map((c) => c.result), stats });
 }
 
-if (process.env.RELAY_BENCH_CLIENT === '1') process.on('message', (message: ParentMessage) => {
-  if (message.type === 'ping') {
-    send({ type: 'pong', id: message.id, atMs: nowMs() });
-    return;
-  }
-  run(message.baseUrl, message.calls, message.durationMs).catch((error: unknown) => {
-    send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+if (process.env.RELAY_BENCH_CLIENT === '1') {
+  process.on('message', (message: ParentMessage) => {
+    if (answerPing(message)) return;
+    if (message.type === 'hangup') {
+      hangup();
+      return;
+    }
+    if (message.type !== 'run') return;
+    run(message.baseUrl, message.calls, message.durationMs).catch((error: unknown) => {
+      send({ type: 'failed', message: describeError(error) });
+    });
   });
-});
+  process.on('disconnect', () => process.exit(0));
+}

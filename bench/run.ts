@@ -3,11 +3,12 @@
  * docs/benchmarks.md summarises them. Run on an otherwise idle machine: the numbers are wall-clock.
  */
 import { runAudioBench } from './audio.ts';
-import { runRelayBench } from './relay.ts';
+import { relayOptionsFromArgs, runRelayBench } from './relay.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   audio: () => runAudioBench(),
-  relay: () => runRelayBench(),
+  // RELAY_BENCH_DATABASE_URL=postgres://… runs the relay against a scratch PostgreSQL database.
+  relay: () => runRelayBench(relayOptionsFromArgs([])),
 };
 
 const only = process.argv.slice(2);

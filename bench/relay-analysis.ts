@@ -1,0 +1,105 @@
+/**
+ * Turns the stamps of the relay benchmark's callers and fake upstream into added-latency figures.
+ * Latency is matched by cumulative bytes per call, so a relay that splits or merges chunks is still
+ * measured from the chunk a byte left in to the chunk that completed it on the other side.
+ */
+import type { ClockAlignment } from './relay-process.ts';
+import { round } from './relay-process.ts';
+import type { ClientCallResult } from './relay-client.ts';
+import { FRAME_BYTES } from './relay-client.ts';
+import type { UpstreamSessionRecord } from './relay-upstream.ts';
+
+export interface LatencyStats {
+  readonly samples: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly p999Ms: number;
+  readonly maxMs: number;
+}
+
+export function latencyStats(values: readonly number[]): LatencyStats {
+  if (values.length === 0) return { samples: 0, p50Ms: Number.NaN, p90Ms: Number.NaN, p99Ms: Number.NaN, p999Ms: Number.NaN, maxMs: Number.NaN };
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN);
+  return { samples: sorted.length, p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), p999Ms: at(0.999), maxMs: round(sorted[sorted.length - 1] ?? Number.NaN) };
+}
+
+/** For each sender chunk (cumulative size), the receive time of the receiver chunk that completes it, minus its send time. */
+export function matchCumulative(sendAt: readonly number[], sendSizes: readonly number[], recvAt: readonly number[], recvSizes: readonly number[]): number[] {
+  const latencies: number[] = [];
+  let sent = 0;
+  let received = 0;
+  let j = -1;
+  for (let k = 0; k < sendAt.length; k += 1) {
+    sent += sendSizes[k] ?? 0;
+    while (received < sent && j + 1 < recvAt.length) {
+      j += 1;
+      received += recvSizes[j] ?? 0;
+    }
+    if (received < sent) break; // never arrived
+    latencies.push((recvAt[j] ?? Number.NaN) - (sendAt[k] ?? Number.NaN));
+  }
+  return latencies;
+}
+
+export interface RelayFlows {
+  readonly callerToUpstream: LatencyStats;
+  readonly upstreamToCaller: LatencyStats;
+  readonly framesSent: number;
+  readonly framesReceivedAtFake: number;
+  readonly bytesSent: number;
+  readonly bytesReceivedAtFake: number;
+  readonly lostBytes: number;
+  readonly upstreamAudioDeltas: number;
+  readonly callerAudioDeltas: number;
+  readonly rejectedByFake: number;
+}
+
+/**
+ * Matches each call with the fake's session of the same index. Both clocks are moved onto the
+ * server's: `clientClock` and `upstreamClock` are each child's offset from the server process.
+ */
+export function analyseFlows(
+  results: readonly ClientCallResult[],
+  sessions: readonly UpstreamSessionRecord[],
+  clientClock: ClockAlignment,
+  upstreamClock: ClockAlignment,
+): RelayFlows {
+  if (sessions.length !== results.length) throw new Error(`expected ${String(results.length)} upstream sessions, the fake saw ${String(sessions.length)}`);
+  const up: number[] = [];
+  const down: number[] = [];
+  let framesSent = 0;
+  let framesAtFake = 0;
+  let bytesAtFake = 0;
+  let rejected = 0;
+  let upstreamDeltas = 0;
+  let callerDeltas = 0;
+  const fromClient = (t: number): number => t - clientClock.offsetMs;
+  const fromUpstream = (t: number): number => t - upstreamClock.offsetMs;
+  results.forEach((result, i) => {
+    const session = sessions[i];
+    if (session === undefined) return;
+    const sendAt = result.frameSentAtMs.map(fromClient);
+    framesSent += sendAt.length;
+    framesAtFake += session.appendAtMs.length;
+    bytesAtFake += session.bytesReceived;
+    rejected += session.rejectedClientEvents;
+    up.push(...matchCumulative(sendAt, sendAt.map(() => FRAME_BYTES), session.appendAtMs.map(fromUpstream), session.appendBytes));
+    upstreamDeltas += session.deltaAtMs.length;
+    callerDeltas += result.audioReceivedAtMs.length;
+    down.push(...matchCumulative(session.deltaAtMs.map(fromUpstream), session.deltaB64Chars, result.audioReceivedAtMs.map(fromClient), result.audioReceivedB64Chars));
+  });
+  return {
+    callerToUpstream: latencyStats(up),
+    upstreamToCaller: latencyStats(down),
+    framesSent,
+    framesReceivedAtFake: framesAtFake,
+    bytesSent: framesSent * FRAME_BYTES,
+    bytesReceivedAtFake: bytesAtFake,
+    lostBytes: framesSent * FRAME_BYTES - bytesAtFake,
+    upstreamAudioDeltas: upstreamDeltas,
+    callerAudioDeltas: callerDeltas,
+    rejectedByFake: rejected,
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * What every process of the relay benchmark (server, fake upstream, callers) shares: the clock it
+ * stamps with, IPC helpers for the parent, and a monitor of its own CPU, memory, event-loop delay
+ * and garbage collection over the measured window.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+/** Epoch milliseconds with sub-millisecond resolution; the same expression in every process. */
+export const nowMs = (): number => performance.timeOrigin + performance.now();
+
+export const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits;
+const mib = (bytes: number): number => round(bytes / 2 ** 20, 1);
+
+/** Event-loop delay sampling period; the reported delay is what exceeds it. */
+const LOOP_RESOLUTION_MS = 2;
+
+export interface ProcessStats {
+  readonly wallMs: number;
+  readonly cpuUserMs: number;
+  readonly cpuSystemMs: number;
+  readonly percentOfOneCore: number;
+  /** How late a `LOOP_RESOLUTION_MS` timer ran: time the loop was busy (or the process descheduled). */
+  readonly eventLoopDelay: { readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
+  readonly gc: { readonly count: number; readonly totalMs: number; readonly maxMs: number };
+  readonly rssStartMiB: number;
+  readonly rssPeakMiB: number;
+  readonly heapUsedPeakMiB: number;
+}
+
+/** Measures this process between `start()` and `stop()`. */
+export class ProcessMonitor {
+  #loop: IntervalHistogram | null = null;
+  #gc: PerformanceObserver | null = null;
+  #sampler: NodeJS.Timeout | null = null;
+  #cpuStart: NodeJS.CpuUsage = process.cpuUsage();
+  #wallStart = 0;
+  #rssStart = 0;
+  #rssPeak = 0;
+  #heapPeak = 0;
+  #gcCount = 0;
+  #gcTotalMs = 0;
+  #gcMaxMs = 0;
+
+  start(): void {
+    this.#loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+    this.#loop.enable();
+    this.#gc = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        this.#gcCount += 1;
+        this.#gcTotalMs += entry.duration;
+        this.#gcMaxMs = Math.max(this.#gcMaxMs, entry.duration);
+      }
+    });
+    this.#gc.observe({ entryTypes: ['gc'] });
+    const memory = process.memoryUsage();
+    this.#rssStart = memory.rss;
+    this.#rssPeak = memory.rss;
+    this.#heapPeak = memory.heapUsed;
+    this.#sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      this.#rssPeak = Math.max(this.#rssPeak, m.rss);
+      this.#heapPeak = Math.max(this.#heapPeak, m.heapUsed);
+    }, 250);
+    this.#cpuStart = process.cpuUsage();
+    this.#wallStart = nowMs();
+  }
+
+  stop(): ProcessStats {
+    const cpu = process.cpuUsage(this.#cpuStart);
+    const wallMs = nowMs() - this.#wallStart;
+    if (this.#sampler !== null) clearInterval(this.#sampler);
+    this.#gc?.disconnect();
+    const loop = this.#loop;
+    loop?.disable();
+    const excess = (ns: number | undefined): number => round(Math.max(0, (ns ?? 0) / 1e6 - LOOP_RESOLUTION_MS));
+    return {
+      wallMs: round(wallMs, 1),
+      cpuUserMs: round(cpu.user / 1000, 1),
+      cpuSystemMs: round(cpu.system / 1000, 1),
+      percentOfOneCore: round((100 * (cpu.user + cpu.system)) / 1000 / wallMs, 1),
+      eventLoopDelay: { p50Ms: excess(loop?.percentile(50)), p99Ms: excess(loop?.percentile(99)), maxMs: excess(loop?.max) },
+      gc: { count: this.#gcCount, totalMs: round(this.#gcTotalMs, 1), maxMs: round(this.#gcMaxMs, 2) },
+      rssStartMiB: mib(this.#rssStart),
+      rssPeakMiB: mib(this.#rssPeak),
+      heapUsedPeakMiB: mib(this.#heapPeak),
+    };
+  }
+}
+
+let exposedGc: (() => void) | null = null;
+
+/** A full garbage collection (V8's `gc`, exposed at run time), for memory figures that hold only live data. */
+export function collectGarbage(): void {
+  if (exposedGc === null) {
+    v8.setFlagsFromString('--expose-gc');
+    exposedGc = vm.runInNewContext('gc') as () => void;
+  }
+  exposedGc();
+}
+
+/**
+ * Live heap and off-heap memory after full collections, in bytes. Off-heap backing stores are freed
+ * after the collection that finds them dead, so it collects until `external` stops shrinking.
+ */
+export async function liveMemoryBytes(): Promise<{ readonly heapUsed: number; readonly external: number }> {
+  let external = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    collectGarbage();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = process.memoryUsage().external;
+    if (now >= external) break;
+    external = now;
+  }
+  collectGarbage();
+  const memory = process.memoryUsage();
+  return { heapUsed: memory.heapUsed, external: memory.external };
+}
+
+/**
+ * Starts V8's sampling CPU profiler in this process; the returned function stops it and writes a
+ * `.cpuprofile` (Chrome DevTools format; `npx tsx bench/cpu-profile-top.ts <file>` summarises it).
+ */
+export async function startCpuProfile(file: string): Promise<() => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    await writeFile(file, JSON.stringify(profile));
+  };
+}
+
+interface Typed {
+  readonly type: string;
+}
+
+/** The next message of `type` from `child`; a `failed` message or the timeout rejects. */
+export function nextMessage<M extends Typed, T extends M['type']>(child: ChildProcess, type: T, timeoutMs: number): Promise<Extract<M, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const finish = (): void => {
+      clearTimeout(timer);
+      child.off('message', listener);
+      child.off('exit', onExit);
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`bench child: no '${type}' within ${String(timeoutMs)} ms`));
+    }, timeoutMs);
+    const onExit = (code: number | null): void => {
+      finish();
+      reject(new Error(`bench child exited (code ${String(code)}) before '${type}'`));
+    };
+    const listener = (message: M): void => {
+      if (message.type === 'failed') {
+        finish();
+        reject(new Error(`bench child failed: ${(message as Typed & { message?: string }).message ?? ''}`));
+      } else if (message.type === type) {
+        finish();
+        resolve(message as Extract<M, { type: T }>);
+      }
+    };
+    child.on('message', listener);
+    child.once('exit', onExit);
+  });
+}
+
+export interface ClockAlignment {
+  /** Child clock minus parent clock, ms. */
+  readonly offsetMs: number;
+  /** Round trip of the ping the offset came from. */
+  readonly rttMs: number;
+}
+
+/**
+ * Estimates a child's clock offset: 40 IPC pings, the one with the smallest round trip wins, and
+ * offset = child stamp − midpoint of the parent's send and receive.
+ */
+export async function alignClock(child: ChildProcess): Promise<ClockAlignment> {
+  type Pong = { readonly type: 'pong'; readonly id: number; readonly atMs: number } | { readonly type: 'failed'; readonly message: string };
+  let best = { offsetMs: 0, rttMs: Number.POSITIVE_INFINITY };
+  for (let id = 0; id < 40; id += 1) {
+    const pong = nextMessage<Pong, 'pong'>(child, 'pong', 5_000);
+    const sentAt = nowMs();
+    child.send({ type: 'ping', id });
+    const reply = await pong;
+    const receivedAt = nowMs();
+    const rtt = receivedAt - sentAt;
+    if (rtt < best.rttMs) best = { offsetMs: reply.atMs - (sentAt + receivedAt) / 2, rttMs: rtt };
+  }
+  return { offsetMs: round(best.offsetMs), rttMs: round(best.rttMs) };
+}
+
+/** In a child: answers clock pings (see {@link alignClock}). Returns true when `message` was one. */
+export function answerPing(message: { readonly type: string; readonly id?: number }): boolean {
+  if (message.type !== 'ping') return false;
+  process.send?.({ type: 'pong', id: message.id ?? 0, atMs: nowMs() });
+  return true;
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
