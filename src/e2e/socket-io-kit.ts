@@ -91,3 +91,24 @@ export async function stream(socket: Socket, samples: Int16Array, speed: number)
     await sleep(20 / speed);
   }
 }
+
+/** Every payload of the given events, in arrival order, from now on. */
+export interface EventRecord {
+  of<T = unknown>(event: string): T[];
+}
+
+export function recordEvents(socket: Socket, events: readonly string[]): EventRecord {
+  const seen = new Map<string, unknown[]>(events.map((event) => [event, []]));
+  for (const event of events) {
+    socket.on(event, (payload: unknown) => {
+      seen.get(event)?.push(payload);
+    });
+  }
+  return {
+    of<T>(event: string): T[] {
+      const payloads = seen.get(event);
+      if (payloads === undefined) throw new Error(`${event} is not recorded`);
+      return payloads as T[];
+    },
+  };
+}
