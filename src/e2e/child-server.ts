@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The real server (`src/main.ts`) in its own process, listening on 127.0.0.1. */
+export interface ChildServer {
+  readonly baseUrl: string;
+  readonly pid: number;
+  /** Whether the process has exited. */
+  readonly exited: boolean;
+  /** Sends `signal` and resolves once the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
+  /** The last lines the process wrote, for failure messages. */
+  output(): string;
+}
+
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** Variables the server reads: none leaks from the test's own environment into the child. */
+const configVariables = /^(NODE_ENV|HOST|PORT|PUBLIC_URL|DATA_DIR|DATABASE_URL|REDIS_URL|LOG_LEVEL|LOG_PRETTY|BODY_LIMIT_BYTES|OPENAI_.*|GEMINI_.*|TWILIO_.*)$/;
+const keptLines = 40;
+
+/**
+ * Starts `node --import tsx src/main.ts` with `env` on top of a clean configuration (PORT 0 on
+ * 127.0.0.1, info logs) and resolves once Fastify reports the address it listens on. Callers must
+ * `kill()` it: a test never leaves a process behind.
+ */
+export function startChildServer(env: Readonly<Record<string, string>>, timeoutMs = 60_000): Promise<ChildServer> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configVariables.test(name)));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: repositoryRoot,
+    env: { ...inherited, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exit = { code, signal };
+      resolve(exit);
+    });
+  });
+  const output = (): string => lines.join('\n');
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (message: string): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${message}\n--- server output ---\n${output()}`));
+    };
+    const timer = setTimeout(() => {
+      fail(`the server did not listen within ${String(timeoutMs)} ms`);
+    }, timeoutMs);
+    const onLine = (line: string): void => {
+      lines.push(line);
+      if (lines.length > keptLines) lines.shift();
+      const address = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
+      if (address === undefined || child.pid === undefined || settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({
+        baseUrl: address,
+        pid: child.pid,
+        get exited() {
+          return exit !== null;
+        },
+        kill(signal) {
+          if (exit === null) child.kill(signal);
+          return exited;
+        },
+        output,
+      });
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      let partial = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const parts = (partial + chunk).split('\n');
+        partial = parts.pop() ?? '';
+        for (const part of parts) onLine(part);
+      });
+    }
+    void exited.then(({ code, signal }) => {
+      fail(`the server exited before listening (code ${String(code)}, signal ${String(signal)})`);
+    });
+  });
+}
