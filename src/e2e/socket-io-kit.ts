@@ -39,18 +39,23 @@ export async function startE2eServer(fakeOptions: FakeRealtimeOptions): Promise<
   };
 }
 
+/** Creates a call through Aero's REST route; returns its id. */
+export async function createCall(baseUrl: string, userId: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/calls/start`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId }),
+  });
+  return ((await response.json()) as { callId: string }).callId;
+}
+
 /** Creates a call through Aero's REST route and connects a Socket.IO client; `call-started` is awaited. */
 export async function startSocketIoCall(
   baseUrl: string,
   userId: string,
   startOptions: Record<string, unknown> = {},
 ): Promise<{ callId: string; socket: Socket }> {
-  const response = await fetch(`${baseUrl}/api/calls/start`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId }),
-  });
-  const { callId } = (await response.json()) as { callId: string };
+  const callId = await createCall(baseUrl, userId);
   const socket = io(baseUrl, { transports: ['websocket'] });
   const started = waitFor<{ callId: string }>(socket, 'call-started');
   socket.emit('start-call', { callId, ...startOptions });
@@ -64,6 +69,15 @@ export async function getJson<T>(url: string): Promise<T> {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` until it returns true (for state the server reaches asynchronously). */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${String(timeoutMs)} ms`);
+    await sleep(20);
+  }
 }
 
 /** Resolves with the first `event` payload that satisfies `predicate`. */
