@@ -10,9 +10,16 @@ import { emptyUsage, reduceUsage, roundUsage, type UsageEvent } from './usage.ts
 export class CallMetrics {
   #usage: CallUsageTotals = emptyUsage;
   #latency: LatencyState = initialLatencyState;
+  /** Caller audio, summed here rather than reduced: it arrives every 20 ms and the sum is all that is kept. */
+  #inputAudioMs = 0;
 
   recordUsage(event: UsageEvent): void {
     this.#usage = reduceUsage(this.#usage, event);
+  }
+
+  /** Caller audio received; the same as `recordUsage({ type: 'input_audio', ms })` without a new totals object per frame. */
+  recordInputAudio(ms: number): void {
+    this.#inputAudioMs += ms;
   }
 
   recordLatency(event: LatencyEvent): void {
@@ -21,7 +28,7 @@ export class CallMetrics {
 
   /** Totals so far, audio rounded to integer ms. */
   usage(): CallUsageTotals {
-    return roundUsage(this.#usage);
+    return roundUsage(reduceUsage(this.#usage, { type: 'input_audio', ms: this.#inputAudioMs }));
   }
 
   latency(): LatencyTotals {

@@ -265,7 +265,7 @@ export class CallSession {
 
   #onCallerAudio(event: Extract<TransportEvent, { type: 'caller_audio' }>): void {
     const { chunk } = event;
-    this.#metrics.recordUsage({ type: 'input_audio', ms: durationMs(chunk.format, chunk.data.length) });
+    this.#metrics.recordInputAudio(durationMs(chunk.format, chunk.data.length));
     try {
       this.#inbound?.receive(chunk);
       this.#conversation?.handleCallerAudio(chunk, event.atMs);

@@ -70,8 +70,13 @@ export class RealtimeConnection {
 
   /** Sends one client event; returns `false` (and sends nothing) when the socket is not open. */
   send(event: RealtimeClientEvent): boolean {
+    return this.sendJson(JSON.stringify(event));
+  }
+
+  /** Sends one client event already serialised (the audio hot path builds its JSON by hand). */
+  sendJson(json: string): boolean {
     if (!this.isOpen) return false;
-    this.#ws.send(JSON.stringify(event));
+    this.#ws.send(json);
     return true;
   }
 
@@ -116,7 +121,11 @@ export class RealtimeConnection {
  * for anything else (5xx, refused or reset connections, timeouts, abort).
  */
 export function openConnection(params: ConnectParams): Promise<RealtimeConnection> {
-  const ws = new params.WebSocketImpl(params.url, { headers: realtimeHeaders(params.apiKey) });
+  const ws = new params.WebSocketImpl(params.url, {
+    headers: realtimeHeaders(params.apiKey),
+    // Base64 audio barely compresses, and ws deflates on the zlib thread pool: latency for nothing.
+    perMessageDeflate: false,
+  });
   const connection = new RealtimeConnection(ws, params.clock, params.handlers, params.heartbeatMs);
   return new Promise((resolve, reject) => {
     let settled = false;

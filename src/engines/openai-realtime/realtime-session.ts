@@ -5,7 +5,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { TypedEmitter } from '../../core/typed-emitter.ts';
 import type { EngineEvent, EngineSession, EngineSessionConfig } from '../../runtime/ports.ts';
-import { appendAudio, functionCallOutput, responseCreate, seedItem, systemNote, truncateItem } from './client-events.ts';
+import { appendAudioJson, functionCallOutput, responseCreate, seedItem, systemNote, truncateItem } from './client-events.ts';
 import { isPermanentConnectError, type RealtimeConnection, type WebSocketConstructor } from './connection.ts';
 import { ConversationLog, lastTurnIsUser } from './conversation-log.ts';
 import { establishUpstream } from './establish.ts';
@@ -98,7 +98,7 @@ export class RealtimeSession implements EngineSession {
       this.#warnedFormat = true;
       return;
     }
-    if (this.#state === 'ready' && this.#connection?.send(appendAudio(chunk.data)) === true) {
+    if (this.#state === 'ready' && this.#connection?.sendJson(appendAudioJson(chunk.data)) === true) {
       this.#stream.utterance.appended(chunk.data);
       return;
     }
@@ -242,7 +242,7 @@ export class RealtimeSession implements EngineSession {
     const dropped = this.#pending.droppedBytes;
     if (dropped > 0) this.#logger.warn({ droppedBytes: dropped }, 'caller audio beyond the reconnect buffer was dropped');
     for (const block of this.#pending.take()) {
-      connection.send(appendAudio(block));
+      connection.sendJson(appendAudioJson(block));
       this.#stream.utterance.appended(block);
     }
     this.#state = 'ready';

@@ -9,6 +9,18 @@ describe('server event parsing', () => {
     expect(event).toEqual({ type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_1', delta: 'AAA=' });
   });
 
+  it('checks audio deltas structurally, and still names what is wrong with a malformed one', () => {
+    const valid = { type: 'response.output_audio.delta', response_id: 'resp_1', item_id: 'item_1', delta: '' };
+    const issues = (fields: Record<string, unknown>): string => {
+      const event = parseServerEvent(JSON.stringify({ ...valid, ...fields }));
+      return event.type === 'invalid' && event.eventType === valid.type ? event.issues : `not invalid: ${event.type}`;
+    };
+    expect(parseServerEvent(JSON.stringify(valid))).toEqual(valid);
+    expect(issues({ item_id: '' })).toContain('item_id');
+    expect(issues({ delta: 42 })).toContain('delta');
+    expect(issues({ response_id: undefined })).toContain('response_id');
+  });
+
   it('maps GA usage fields and tolerates unknown extra fields', () => {
     const event = parseServerEvent(
       JSON.stringify({

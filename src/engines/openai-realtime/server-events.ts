@@ -131,6 +131,22 @@ export type ParsedServerEvent =
 
 const envelopeSchema = z.object({ type: z.string() });
 
+type AudioDelta = Extract<KnownServerEvent, { type: 'response.output_audio.delta' }>;
+
+const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/**
+ * The audio hot path (ten deltas a second per call): a structural check with the same outcome as
+ * the zod schema for a well-formed delta. A malformed one returns null and goes through the schema,
+ * which names the problem.
+ */
+function audioDelta(raw: unknown): AudioDelta | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { type, response_id: responseId, item_id: itemId, delta } = raw as Record<string, unknown>;
+  if (type !== 'response.output_audio.delta' || !nonEmpty(responseId) || !nonEmpty(itemId) || typeof delta !== 'string') return null;
+  return { type, response_id: responseId, item_id: itemId, delta };
+}
+
 /** Parses one text frame. Never throws: bad JSON and schema mismatches become the `invalid` variant. */
 export function parseServerEvent(text: string): ParsedServerEvent {
   let raw: unknown;
@@ -139,6 +155,8 @@ export function parseServerEvent(text: string): ParsedServerEvent {
   } catch {
     return { type: 'invalid', eventType: '(not JSON)', issues: 'frame is not valid JSON' };
   }
+  const audio = audioDelta(raw);
+  if (audio !== null) return audio;
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) return { type: 'invalid', eventType: '(no type)', issues: 'frame has no string `type`' };
   const eventType = envelope.data.type;

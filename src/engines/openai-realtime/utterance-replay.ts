@@ -25,7 +25,7 @@ export class UtteranceReplay {
 
   /** Audio just sent to the current upstream session (copied: the sender may reuse its buffer). */
   appended(data: Uint8Array): void {
-    this.#chunks.push(Uint8Array.from(data));
+    this.#chunks.push(new Uint8Array(data));
     this.#bytes += data.length;
     this.#trim(this.#speaking ? this.#maxBytes : this.#preRollBytes);
   }
