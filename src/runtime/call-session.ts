@@ -65,7 +65,7 @@ export class CallSession {
     this.#deps = deps;
     this.#options = { ...defaultCallSessionOptions, ...deps.options };
     this.#logger = deps.logger.child({ callId: deps.callId, engine: deps.engine.name });
-    this.#writer = new SinkWriter(this.#logger);
+    this.#writer = new SinkWriter(this.#logger, deps.writePacer);
     this.#transcript = new Transcript({ sink: deps.sink, writer: this.#writer, firstSeq: this.#options.firstSeq });
     this.#ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;

@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { CallSink, CallTransport, ConversationTurn, Engine, ToolDefinition, ToolRunner } from './ports.ts';
 import type { TurnDetectorOptions } from './turn-detector.ts';
+import type { WritePacer } from './write-pacer.ts';
 
 /** What the agent asks of a call (a snapshot taken when the call was created). */
 export interface AgentSettings {
@@ -58,6 +59,8 @@ export interface CallSessionDeps {
   /** Turns to restore in the engine (empty for a new call). */
   readonly history?: readonly ConversationTurn[];
   readonly options?: Partial<CallSessionOptions>;
+  /** Paces sink writes with every other call's; default the process-wide pacer. */
+  readonly writePacer?: WritePacer;
 }
 
 export type CallEndStatus = 'ended' | 'failed' | 'expired';
