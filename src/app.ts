@@ -5,6 +5,9 @@ import { systemClock, type Clock } from './core/clock.ts';
 import type { Logger } from './core/logger.ts';
 import { developmentAuthenticator } from './http/authentication.ts';
 import { buildApp, type App } from './http/build-app.ts';
+import { createAbuseGuards, type AbuseGuards } from './http/security/abuse-guards.ts';
+import { socketIoOriginOptions } from './http/security/browser-security.ts';
+import { limitCallStarts } from './http/security/call-start-limiter.ts';
 import { createEngineLookup } from './engine-catalogue.ts';
 import { LiveCallRegistry } from './live-calls.ts';
 import { CallService } from './services/calls.ts';
@@ -48,10 +51,12 @@ export function databaseTarget(config: Config): DatabaseTarget {
 export async function createApplication(config: Config, logger: Logger, overrides: ApplicationOverrides = {}): Promise<Application> {
   const clock = overrides.clock ?? systemClock;
   const database = overrides.database ?? (await openDatabase(databaseTarget(config)));
+  let guards: AbuseGuards | undefined;
   try {
     if (!overrides.database) await database.migrate();
     const principal = await ensureDevelopmentIdentity(database.db);
-    const liveCalls = new LiveCallRegistry({ db: database.db, clock, logger, engines: createEngineLookup(config) });
+    guards = await createAbuseGuards({ config: config.security, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, db: database.db, clock, logger });
+    const liveCalls = new LiveCallRegistry({ db: database.db, clock, logger, engines: createEngineLookup(config), maxCallDurationS: config.security.maxCallDurationS });
     const calls = new CallService({ db: database.db, clock, liveCalls });
     const http = await buildApp({
       logger,
@@ -61,11 +66,16 @@ export async function createApplication(config: Config, logger: Logger, override
       bodyLimitBytes: config.http.bodyLimitBytes,
       publicUrl: config.http.publicUrl,
       version: readVersion(),
+      security: guards,
     });
     // Until credentials exist, realtime connections act as the development principal too.
     const authenticateRealtime: Authenticate = () => Promise.resolve(principal);
-    const socketIo = attachSocketIo(http.server, { authenticate: authenticateRealtime, connector: liveCalls, logger, clock });
-    const webSocket = attachWebSocket(http.server, { authenticate: authenticateRealtime, connector: liveCalls, logger, clock });
+    // Realtime start-calls count against the tenant's call limit before the registry runs them.
+    const connector = limitCallStarts(liveCalls, guards.callStarts);
+    const serverOptions = socketIoOriginOptions(config.security.corsOrigins, config.http.publicUrl);
+    const socketIo = attachSocketIo(http.server, { authenticate: authenticateRealtime, connector, logger, clock, serverOptions });
+    const webSocket = attachWebSocket(http.server, { authenticate: authenticateRealtime, connector, logger, clock });
+    const openGuards = guards;
     let closing: Promise<void> | undefined;
     return {
       http,
@@ -77,12 +87,14 @@ export async function createApplication(config: Config, logger: Logger, override
           await socketIo.close();
           await webSocket.close();
           await http.close();
+          await openGuards.close();
           if (!overrides.database) await database.close();
         })();
         return closing;
       },
     };
   } catch (error) {
+    await guards?.close();
     if (!overrides.database) await database.close();
     throw error;
   }

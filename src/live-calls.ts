@@ -18,6 +18,8 @@ export interface LiveCallRegistryDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly engines: EngineLookup;
+  /** Upper bound on any call's length (`MAX_CALL_DURATION_SECONDS`), whatever its agent asks; unset = the agent's. */
+  readonly maxCallDurationS?: number;
 }
 
 function refuse(code: ErrorCode, message: string): StartCallResult {
@@ -50,6 +52,7 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
     const found = engines(call.agentSnapshot.engine);
     if ('unavailable' in found) return refuse('engine_not_configured', found.unavailable);
     const { agentSnapshot: agent } = call;
+    const maxDurationS = Math.min(agent.maxDurationS, this.#deps.maxCallDurationS ?? Number.POSITIVE_INFINITY);
     const session = new CallSession({
       callId,
       engine: found.engine,
@@ -63,7 +66,7 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
         language: agent.language,
         tools: agent.tools,
         engineOptions: agent.engineOptions,
-        maxDurationS: agent.maxDurationS,
+        maxDurationS,
         warningBeforeEndS: agent.warningBeforeEndS,
         warningMessage: agent.warningMessage,
       },

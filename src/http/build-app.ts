@@ -18,6 +18,8 @@ import { authenticationPlugin, type Authenticator } from './authentication.ts';
 import { callRoutes } from './calls/routes.ts';
 import { envelopeOf, toAppError } from './error-envelope.ts';
 import { healthRoutes } from './health/routes.ts';
+import { fastifyTrustProxy, swaggerUiCsp } from './security/browser-security.ts';
+import { securityPlugin, type HttpAbuseGuards } from './security/security-plugin.ts';
 
 export interface HttpDeps {
   readonly logger: Logger;
@@ -27,6 +29,8 @@ export interface HttpDeps {
   readonly bodyLimitBytes: number;
   readonly publicUrl: string;
   readonly version: string;
+  /** Rate limits, concurrent-call cap, CORS, headers, JSON depth (`src/http/security/`). */
+  readonly security: HttpAbuseGuards;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -42,6 +46,8 @@ export async function buildApp(deps: HttpDeps) {
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // Which proxies may set X-Forwarded-For (request.ip, hence per-IP limits); none unless TRUST_PROXY says.
+    trustProxy: fastifyTrustProxy(deps.security.config.trustProxy),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -64,6 +70,8 @@ export async function buildApp(deps: HttpDeps) {
     return reply.code(404).send(envelopeOf(error, request.id));
   });
 
+  await app.register(securityPlugin, { guards: deps.security });
+
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
@@ -82,7 +90,7 @@ export async function buildApp(deps: HttpDeps) {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', ...swaggerUiCsp });
 
   await app.register(healthRoutes, { pingDatabase: () => deps.database.ping(), databaseKind: deps.database.kind });
 

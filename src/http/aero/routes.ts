@@ -7,6 +7,7 @@ import type { CallService } from '../../services/calls.ts';
 import type { Database } from '../../store/database.ts';
 import { principalOf } from '../authentication.ts';
 import { errorEnvelopeSchema } from '../error-envelope.ts';
+import { callCreationRateLimit } from '../security/rate-limit-policies.ts';
 
 const errors = { 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema, 404: errorEnvelopeSchema };
 const userRef = z.string().trim().min(1).max(128);
@@ -45,11 +46,12 @@ export const aeroRoutes: FastifyPluginAsyncZod<{ calls: CallService; db: Databas
   app.post(
     '/start',
     {
+      config: { limits: callCreationRateLimit },
       schema: {
         tags: ['aero'],
         summary: 'Aero: start a call',
         body: z.strictObject({ userId: userRef }),
-        response: { 200: z.object({ callId: z.uuid(), message: z.literal('Call started') }), ...errors },
+        response: { 200: z.object({ callId: z.uuid(), message: z.literal('Call started') }), 429: errorEnvelopeSchema, ...errors },
       },
     },
     async (request) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CallService } from '../../services/calls.ts';
 import { principalOf } from '../authentication.ts';
 import { errorEnvelopeSchema } from '../error-envelope.ts';
+import { callCreationRateLimit } from '../security/rate-limit-policies.ts';
 import {
   callIdParams,
   callPageSchema,
@@ -24,12 +25,13 @@ export const callRoutes: FastifyPluginAsyncZod<{ calls: CallService }> = (app, {
   app.post(
     '/',
     {
+      config: { limits: callCreationRateLimit },
       schema: {
         tags: ['calls'],
         summary: 'Create a call',
         description: 'Creates a call in status `created`; a client then connects its audio to it.',
         body: createCallBody,
-        response: { 201: callSchema, ...errors },
+        response: { 201: callSchema, 429: errorEnvelopeSchema, ...errors },
       },
     },
     async (request, reply) => {
