@@ -1,21 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from './core/ids.ts';
+import { userPrincipal } from './core/principal.ts';
 import { FakeTransport } from './testing/runtime-fakes/index.ts';
-import { startTestApplication, type TestApplication } from './testing/test-application.ts';
+import { createTestUser, startTestApplication, type TestApplication } from './testing/test-application.ts';
 
 let app: TestApplication;
 let withoutKey: TestApplication;
 beforeAll(async () => {
   app = await startTestApplication({ env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
   withoutKey = await startTestApplication();
+  for (const target of [app, withoutKey]) admins.set(target, (await createTestUser(target)).headers);
 });
+const admins = new Map<TestApplication, { authorization: string }>();
+const adminOf = (target: TestApplication) => admins.get(target) ?? {};
 afterAll(async () => {
   await app.close();
   await withoutKey.close();
 });
 
 async function createdCall(target: TestApplication): Promise<{ callId: string; tenantId: string; userId: string }> {
-  const res = await target.http.inject({ method: 'POST', url: '/v1/calls', payload: {} });
+  const res = await target.http.inject({ method: 'POST', url: '/v1/calls', payload: {}, headers: adminOf(target) });
   const call = res.json<{ id: string; userId: string }>();
   const row = await target.database.db.query.calls.findFirst({ where: (c, { eq }) => eq(c.id, call.id) });
   return { callId: call.id, tenantId: row!.tenantId, userId: call.userId };
@@ -24,20 +28,20 @@ async function createdCall(target: TestApplication): Promise<{ callId: string; t
 describe('joining a call over a realtime transport', () => {
   it('refuses unknown calls, calls of another tenant, and calls that are over', async () => {
     const { callId, tenantId, userId } = await createdCall(app);
-    const identity = { tenantId, userId, role: 'admin' as const };
+    const identity = userPrincipal({ tenantId, id: userId, role: 'admin' });
     expect(await app.liveCalls.startCall({ callId: newId(), identity, transport: new FakeTransport() })).toMatchObject({ ok: false, code: 'call_not_found' });
     expect(await app.liveCalls.startCall({ callId: 'not-a-uuid', identity, transport: new FakeTransport() })).toMatchObject({ ok: false, code: 'call_not_found' });
-    const stranger = { tenantId: newId(), userId: newId(), role: 'admin' as const };
+    const stranger = userPrincipal({ tenantId: newId(), id: newId(), role: 'admin' });
     expect(await app.liveCalls.startCall({ callId, identity: stranger, transport: new FakeTransport() })).toMatchObject({ ok: false, code: 'call_not_found' });
-    const member = { tenantId, userId: newId(), role: 'member' as const };
+    const member = userPrincipal({ tenantId, id: newId(), role: 'member' });
     expect(await app.liveCalls.startCall({ callId, identity: member, transport: new FakeTransport() })).toMatchObject({ ok: false, code: 'call_not_found' });
-    await app.http.inject({ method: 'POST', url: `/v1/calls/${callId}/end` });
+    await app.http.inject({ method: 'POST', url: `/v1/calls/${callId}/end`, headers: adminOf(app) });
     expect(await app.liveCalls.startCall({ callId, identity, transport: new FakeTransport() })).toMatchObject({ ok: false, code: 'call_not_active' });
   });
 
   it('says which key is missing when the agent’s engine is not configured, and starts nothing', async () => {
     const { callId, tenantId, userId } = await createdCall(withoutKey);
-    const result = await withoutKey.liveCalls.startCall({ callId, identity: { tenantId, userId, role: 'admin' }, transport: new FakeTransport() });
+    const result = await withoutKey.liveCalls.startCall({ callId, identity: userPrincipal({ tenantId, id: userId, role: 'admin' }), transport: new FakeTransport() });
     expect(result).toMatchObject({ ok: false, code: 'engine_not_configured' });
     expect(result.ok ? '' : result.message).toContain('OPENAI_API_KEY');
     expect(withoutKey.liveCalls.size).toBe(0);
@@ -46,9 +50,9 @@ describe('joining a call over a realtime transport', () => {
   it('fails the call cleanly when the upstream cannot be reached, keeping the record', async () => {
     const { callId, tenantId, userId } = await createdCall(app);
     const transport = new FakeTransport();
-    expect(await app.liveCalls.startCall({ callId, identity: { tenantId, userId, role: 'admin' }, transport })).toEqual({ ok: true });
+    expect(await app.liveCalls.startCall({ callId, identity: userPrincipal({ tenantId, id: userId, role: 'admin' }), transport })).toEqual({ ok: true });
     for (let i = 0; i < 100 && app.liveCalls.size > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    const call = (await app.http.inject({ url: `/v1/calls/${callId}` })).json<{ status: string; endReason: string }>();
+    const call = (await app.http.inject({ url: `/v1/calls/${callId}`, headers: adminOf(app) })).json<{ status: string; endReason: string }>();
     expect(call).toMatchObject({ status: 'failed', endReason: 'engine_unavailable' });
   });
 });

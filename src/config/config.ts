@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { identityConfigOf, identityProblems, type IdentityConfig } from './identity.ts';
 import { envSchema, type Env } from './schema.ts';
 import { securityConfigOf, type SecurityConfig } from './security.ts';
 
@@ -23,6 +24,8 @@ export interface Config {
   readonly redisKeyPrefix: string;
   /** Rate limits, concurrency and duration caps, CORS, proxies, JSON depth. */
   readonly security: SecurityConfig;
+  /** Tokens, API keys, the operator key, signup and external identity providers. */
+  readonly identity: IdentityConfig;
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
   readonly openai: {
     readonly apiKey: string | undefined;
@@ -59,6 +62,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
   }
   const e = parsed.data;
+  const problems = identityProblems(e);
+  if (problems.length > 0) throw new ConfigError(problems);
   const config: Config = {
     nodeEnv: e.NODE_ENV,
     http: {
@@ -72,6 +77,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     security: securityConfigOf(e),
+    identity: identityConfigOf(e),
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     openai: {
       apiKey: e.OPENAI_API_KEY,

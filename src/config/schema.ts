@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identityEnvShape } from './identity.ts';
 import { securityEnvShape } from './security.ts';
 
 const optionalString = z
@@ -43,6 +44,7 @@ export const envSchema = z.object({
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_API_BASE_URL: httpUrl.default('https://api.twilio.com'),
   ...securityEnvShape,
+  ...identityEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -73,6 +73,7 @@ export async function createAgentFor(
 ): Promise<AgentRow> {
   if (params.shared && principal.role !== 'admin') throw new AppError('forbidden', 'Only admins create shared agents');
   checkTiming(params.fields);
+  // An API key has no user of its own: what it creates is the tenant's (shared).
   const ownerUserId = params.shared ? null : principal.userId;
   return db.transaction(async (tx) => {
     if (params.isDefault) await clearDefaultAgent(tx, { tenantId: principal.tenantId, ownerUserId });

@@ -48,11 +48,13 @@ export async function getAgent(db: Executor, params: { tenantId: string; agentId
 }
 
 /** Agents a user may use: the tenant's shared agents and the user's own. */
-export async function listAgentsVisibleTo(db: Executor, params: { tenantId: string; userId: string }): Promise<AgentRow[]> {
+/** The tenant's shared agents and, given a user, that user's own. */
+export async function listAgentsVisibleTo(db: Executor, params: { tenantId: string; userId: string | null }): Promise<AgentRow[]> {
+  const owner = params.userId === null ? isNull(agents.ownerUserId) : or(isNull(agents.ownerUserId), eq(agents.ownerUserId, params.userId));
   return db
     .select()
     .from(agents)
-    .where(and(eq(agents.tenantId, params.tenantId), or(isNull(agents.ownerUserId), eq(agents.ownerUserId, params.userId))))
+    .where(and(eq(agents.tenantId, params.tenantId), owner))
     .orderBy(asc(agents.createdAt), asc(agents.id));
 }
 

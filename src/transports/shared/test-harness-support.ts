@@ -5,7 +5,7 @@
 import { createLogger, type Logger } from '../../core/logger.ts';
 import type { Authenticate, CallerIdentity, HandshakeInfo } from './call-connector.ts';
 
-export const testIdentity: CallerIdentity = { tenantId: 'tenant-1', userId: 'user-1', role: 'member' };
+export const testIdentity: CallerIdentity = { tenantId: 'tenant-1', userId: 'user-1', role: 'member', kind: 'user', scopes: ['read', 'write', 'calls'] };
 
 /** The one credential the test authenticator accepts, in `auth.token`, `?token=` or `Authorization: Bearer`. */
 export const GOOD_TOKEN = 'good-token';
