@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
+import { asc, eq } from 'drizzle-orm';
 import type { RealtimeClientEvent } from 'openai/resources/realtime/realtime';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callEvents } from '../store/schema/call-events.ts';
 import type { FakeRealtimeSession } from '../testing/fake-openai-realtime/index.ts';
 import { fixtureWords, getJson, recordEvents, sleep, speech, startE2eServer, startSocketIoCall, stream, waitFor, type E2eServer } from './socket-io-kit.ts';
 
@@ -54,6 +56,16 @@ function instructionsOf(session: FakeRealtimeSession): string | undefined {
     if (event.type === 'session.update' && event.session.type === 'realtime') return event.session.instructions;
   }
   return undefined;
+}
+
+/** The engine reconnect events stored in the call's event log, in order. */
+async function reconnectEvents(callId: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
+  const rows = await server.app.database.db
+    .select({ type: callEvents.type, data: callEvents.data })
+    .from(callEvents)
+    .where(eq(callEvents.callId, callId))
+    .orderBy(asc(callEvents.id));
+  return rows.filter((row) => row.type.startsWith('engine_reconnect'));
 }
 
 /** Speaks the fixture, waits for the scripted first reply and lets the caller hear all of it. Returns its item. */
@@ -125,6 +137,11 @@ describe('the upstream session expires mid-call (session_expired, then close)', 
       expect(secondTypes.indexOf('conversation.item.create')).toBeLessThan(secondTypes.indexOf('input_audio_buffer.append'));
 
       await endAndCheckTranscripts(socket, callId);
+      // The call's event log records the reconnect and the upstream gap it measured.
+      const logged = await reconnectEvents(callId);
+      expect(logged.map((e) => e.type)).toEqual(['engine_reconnecting', 'engine_reconnected']);
+      expect(logged[0]?.data).toEqual({ reason: 'session_expired' });
+      expect(logged[1]?.data['gapMs']).toBeLessThan(continuationBoundMs);
       // The expiry is invisible to the caller: no error, and every final text exactly once.
       expect(events.of('error')).toEqual([]);
       expect(events.of<{ text: string }>('ai-text-done').map((p) => p.text)).toEqual([firstReply, secondReply]);
