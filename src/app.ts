@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/config.ts';
+import { resolveJwtSecret } from './config/secrets.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { Logger } from './core/logger.ts';
-import { developmentAuthenticator } from './http/authentication.ts';
+import { credentialAuthenticator } from './http/authentication.ts';
 import { buildApp, type App } from './http/build-app.ts';
 import { createAbuseGuards, type AbuseGuards } from './http/security/abuse-guards.ts';
 import { socketIoOriginOptions } from './http/security/browser-security.ts';
@@ -11,9 +12,9 @@ import { limitCallStarts } from './http/security/call-start-limiter.ts';
 import { createEngineLookup } from './engine-catalogue.ts';
 import { LiveCallRegistry } from './live-calls.ts';
 import { CallService } from './services/calls.ts';
-import { ensureDevelopmentIdentity } from './services/development-identity.ts';
+import { createIdentity, prepareIdentity, type Identity } from './services/auth/identity.ts';
+import { realtimeAuthenticator } from './services/auth/realtime.ts';
 import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './store/database.ts';
-import type { Authenticate } from './transports/shared/call-connector.ts';
 import { attachSocketIo } from './transports/socketio/attach-socket-io.ts';
 import { attachWebSocket } from './transports/websocket/attach-websocket.ts';
 
@@ -22,6 +23,8 @@ export interface Application {
   readonly database: DatabaseHandle;
   /** Calls running in this process. */
   readonly liveCalls: LiveCallRegistry;
+  /** Tokens, sessions, API keys, accounts and users. */
+  readonly identity: Identity;
   /** Stops accepting work and releases everything, in order: HTTP, then the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -41,6 +44,21 @@ function readVersion(): string {
   }
 }
 
+/** The identity services from the config; the JWT secret comes from the environment or, outside production, `DATA_DIR`. */
+function identityOf(config: Config, database: DatabaseHandle, clock: Clock, logger: Logger): Identity {
+  const secret = resolveJwtSecret(config);
+  if (secret.source === 'generated') logger.info({ path: secret.path }, 'generated a development JWT secret (set JWT_SECRET in production)');
+  return createIdentity(
+    { db: database.db, clock },
+    {
+      jwtSecret: secret.value,
+      accessTokenTtlMs: config.identity.accessTokenTtlMs,
+      refreshTokenTtlMs: config.identity.refreshTokenTtlMs,
+      externalJwt: config.identity.externalJwt,
+    },
+  );
+}
+
 export function databaseTarget(config: Config): DatabaseTarget {
   return config.databaseUrl === undefined
     ? { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') }
@@ -54,7 +72,8 @@ export async function createApplication(config: Config, logger: Logger, override
   let guards: AbuseGuards | undefined;
   try {
     if (!overrides.database) await database.migrate();
-    const principal = await ensureDevelopmentIdentity(database.db);
+    const identity = identityOf(config, database, clock, logger);
+    await prepareIdentity(database.db, identity, logger, { signupEnabled: config.identity.signupEnabled });
     guards = await createAbuseGuards({ config: config.security, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, db: database.db, clock, logger });
     const liveCalls = new LiveCallRegistry({ db: database.db, clock, logger, engines: createEngineLookup(config), maxCallDurationS: config.security.maxCallDurationS });
     const calls = new CallService({ db: database.db, clock, liveCalls });
@@ -62,14 +81,23 @@ export async function createApplication(config: Config, logger: Logger, override
       logger,
       database,
       calls,
-      authenticate: developmentAuthenticator(principal),
+      identity: {
+        authenticate: credentialAuthenticator(identity.authenticator),
+        accounts: identity.accounts,
+        sessions: identity.sessions,
+        users: identity.users,
+        apiKeys: identity.apiKeys,
+        db: database.db,
+        signupEnabled: config.identity.signupEnabled,
+        operatorKey: config.identity.adminApiKey,
+      },
       bodyLimitBytes: config.http.bodyLimitBytes,
       publicUrl: config.http.publicUrl,
       version: readVersion(),
       security: guards,
     });
-    // Until credentials exist, realtime connections act as the development principal too.
-    const authenticateRealtime: Authenticate = () => Promise.resolve(principal);
+    // The same credentials as HTTP; a connection without them is refused before any audio flows.
+    const authenticateRealtime = realtimeAuthenticator(identity.authenticator, logger);
     // Realtime start-calls count against the tenant's call limit before the registry runs them.
     const connector = limitCallStarts(liveCalls, guards.callStarts);
     const serverOptions = socketIoOriginOptions(config.security.corsOrigins, config.http.publicUrl);
@@ -81,6 +109,7 @@ export async function createApplication(config: Config, logger: Logger, override
       http,
       database,
       liveCalls,
+      identity,
       close() {
         closing ??= (async () => {
           await liveCalls.endAll('server_shutdown');

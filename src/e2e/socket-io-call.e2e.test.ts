@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureWords, getJson, sleep, speech, startE2eServer, startSocketIoCall, stream, waitFor, type E2eServer } from './socket-io-kit.ts';
+import { authHeaders, fixtureWords, getJson, sleep, speech, startE2eServer, startSocketIoCall, stream, waitFor, type E2eServer } from './socket-io-kit.ts';
 
 const reply = 'Great! What would you like to talk about?';
 
@@ -41,7 +41,7 @@ describe('a Socket.IO voice call end to end (fake OpenAI Realtime upstream)', ()
       // The caller hears the 1.2 s reply in real time; ending earlier would (rightly) store only what was heard.
       await sleep(1_500);
       const ended = waitFor<{ transcription: { role: string; text: string }[] }>(socket, 'call-ended');
-      const end = await fetch(`${baseUrl}/api/calls/end/${callId}`, { method: 'POST' });
+      const end = await fetch(`${baseUrl}/api/calls/end/${callId}`, { method: 'POST', headers: await authHeaders(baseUrl) });
       const body = (await end.json()) as { message: string; transcription: { role: string; text: string; interrupted: boolean }[] };
       expect(body.transcription.some((t) => t.interrupted)).toBe(false);
       expect(body.message).toBe('Call ended');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCall, eventually, fixtureWords, getJson, recordEvents, speech, startE2eServer, startSocketIoCall, stream, waitFor, type E2eServer } from './socket-io-kit.ts';
+import { createCall, eventually, fixtureWords, getJson, recordEvents, speech, startE2eServer, startSocketIoCall, stream, tokenFor, waitFor, type E2eServer } from './socket-io-kit.ts';
 
 const reply = 'Nice to meet you. What would you like to talk about today?';
 const replyAudioMs = 3_000;
@@ -34,7 +34,7 @@ async function errorFor(socket: Socket, event: string, payload?: unknown): Promi
 }
 
 async function connected(baseUrl: string): Promise<Socket> {
-  const socket = io(baseUrl, { transports: ['websocket'] });
+  const socket = io(baseUrl, { transports: ['websocket'], auth: { token: await tokenFor(baseUrl) } });
   await new Promise<void>((resolve) => socket.once('connect', resolve));
   return socket;
 }
@@ -89,10 +89,11 @@ async function garbageDuringCall(socket: Socket, callId: string): Promise<void> 
  */
 async function sendUnparsablePacket(baseUrl: string): Promise<{ readonly sentGarbage: boolean; readonly code: number }> {
   const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
+  const connect = `40${JSON.stringify({ token: await tokenFor(baseUrl) })}`;
   let sentGarbage = false;
   ws.on('message', (data: Buffer) => {
     const packet = data.toString('utf8');
-    if (packet.startsWith('0{')) ws.send('40');
+    if (packet.startsWith('0{')) ws.send(connect);
     else if (packet.startsWith('40')) {
       ws.send('42["start-call",{"callId":');
       sentGarbage = true;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
@@ -8,7 +9,7 @@ import {
   type FakeRealtimeOptions,
   type FakeRealtimeServer,
 } from '../testing/fake-openai-realtime/index.ts';
-import { startTestApplication, type TestApplication } from '../testing/test-application.ts';
+import { createTestUser, startTestApplication, type TestApplication } from '../testing/test-application.ts';
 
 /** A real speech recording (espeak-ng, see scripts/make-speech-fixture.sh), PCM16 mono 24 kHz. */
 export const speech = decodeWav(readFileSync(new URL('../testing/fixtures/hello-24k.wav', import.meta.url)));
@@ -19,7 +20,35 @@ export interface E2eServer {
   readonly fake: FakeRealtimeServer;
   readonly app: TestApplication;
   readonly baseUrl: string;
+  /** An admin's access token on this server; the kit's helpers send it. */
+  readonly token: string;
   close(): Promise<void>;
+}
+
+const tokens = new Map<string, string>();
+
+/**
+ * The access token the kit uses on a server: the admin `startE2eServer` created, or for a server the
+ * kit did not start (a child process) a fresh signup through `POST /v1/auth/register`.
+ */
+export async function tokenFor(baseUrl: string): Promise<string> {
+  const origin = new URL(baseUrl).origin;
+  const known = tokens.get(origin);
+  if (known !== undefined) return known;
+  const response = await fetch(`${origin}/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `e2e-${randomUUID()}@test.example`, password: randomUUID(), tenantName: 'E2E' }),
+  });
+  if (response.status !== 201) throw new Error(`e2e signup failed with ${String(response.status)}`);
+  const { accessToken } = (await response.json()) as { accessToken: string };
+  tokens.set(origin, accessToken);
+  return accessToken;
+}
+
+/** `{ authorization: 'Bearer …' }` for `fetch` against this server. */
+export async function authHeaders(baseUrl: string): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${await tokenFor(baseUrl)}` };
 }
 
 /** The whole server listening on 127.0.0.1, its OpenAI engine pointed at a fresh fake upstream. */
@@ -28,10 +57,13 @@ export async function startE2eServer(fakeOptions: FakeRealtimeOptions): Promise<
   const app = await startTestApplication({ env: { OPENAI_API_KEY: FAKE_OPENAI_API_KEY, OPENAI_BASE_URL: fake.baseUrl } });
   await app.http.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
+  const { accessToken: token } = await createTestUser(app, { role: 'admin' });
+  tokens.set(baseUrl, token);
   return {
     fake,
     app,
     baseUrl,
+    token,
     async close() {
       await app.close();
       await fake.close();
@@ -43,7 +75,7 @@ export async function startE2eServer(fakeOptions: FakeRealtimeOptions): Promise<
 export async function createCall(baseUrl: string, userId: string): Promise<string> {
   const response = await fetch(`${baseUrl}/api/calls/start`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await authHeaders(baseUrl)) },
     body: JSON.stringify({ userId }),
   });
   return ((await response.json()) as { callId: string }).callId;
@@ -56,7 +88,7 @@ export async function startSocketIoCall(
   startOptions: Record<string, unknown> = {},
 ): Promise<{ callId: string; socket: Socket }> {
   const callId = await createCall(baseUrl, userId);
-  const socket = io(baseUrl, { transports: ['websocket'] });
+  const socket = io(baseUrl, { transports: ['websocket'], auth: { token: await tokenFor(baseUrl) } });
   const started = waitFor<{ callId: string }>(socket, 'call-started');
   socket.emit('start-call', { callId, ...startOptions });
   if ((await started).callId !== callId) throw new Error('call-started named another call');
@@ -64,7 +96,7 @@ export async function startSocketIoCall(
 }
 
 export async function getJson<T>(url: string): Promise<T> {
-  return (await (await fetch(url)).json()) as T;
+  return (await (await fetch(url, { headers: await authHeaders(url) })).json()) as T;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { sleep } from './socket-io-kit.ts';
+import { authHeaders, sleep } from './socket-io-kit.ts';
 
 /** A JSON message from the server; `type` names it. */
 export interface ServerMessage {
@@ -28,7 +28,7 @@ interface Waiter {
 }
 
 export async function connectWebSocket(baseUrl: string): Promise<WebSocketClient> {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/realtime/ws`);
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/realtime/ws`, { headers: await authHeaders(baseUrl) });
   const messages: ServerMessage[] = [];
   const cursors = new Map<string, number>();
   const waiters = new Set<Waiter>();

@@ -14,18 +14,26 @@ import type { CallService } from '../services/calls.ts';
 import type { DatabaseHandle } from '../store/database.ts';
 import { aeroRoutes } from './aero/routes.ts';
 import { agentRoutes } from './agents/routes.ts';
-import { authenticationPlugin, type Authenticator } from './authentication.ts';
+import { adminRoutes } from './admin/routes.ts';
+import { apiKeyRoutes } from './api-keys/routes.ts';
+import { authAccountRoutes } from './auth/account-routes.ts';
+import { authPublicRoutes } from './auth/routes.ts';
+import { authenticationPlugin } from './authentication.ts';
 import { callRoutes } from './calls/routes.ts';
 import { envelopeOf, toAppError } from './error-envelope.ts';
 import { healthRoutes } from './health/routes.ts';
+import type { IdentityHttpDeps } from './identity-deps.ts';
+import { recordRoute, type RouteEntry } from './route-table.ts';
 import { fastifyTrustProxy, swaggerUiCsp } from './security/browser-security.ts';
 import { securityPlugin, type HttpAbuseGuards } from './security/security-plugin.ts';
+import { userRoutes } from './users/routes.ts';
 
 export interface HttpDeps {
   readonly logger: Logger;
   readonly database: DatabaseHandle;
   readonly calls: CallService;
-  readonly authenticate: Authenticator;
+  /** Authentication, accounts, users, API keys and the operator key. */
+  readonly identity: IdentityHttpDeps;
   readonly bodyLimitBytes: number;
   readonly publicUrl: string;
   readonly version: string;
@@ -53,6 +61,11 @@ export async function buildApp(deps: HttpDeps) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    recordRoute(routeTable, route.method, route.url);
+  });
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -86,7 +99,18 @@ export async function buildApp(deps: HttpDeps) {
         { name: 'calls', description: 'Calls and their transcripts' },
         { name: 'agents', description: 'Voice agents' },
         { name: 'aero', description: 'Compatibility surface for Aero clients' },
+        { name: 'auth', description: 'Signup, login, tokens and your account (docs/authentication.md)' },
+        { name: 'users', description: 'The tenant’s users' },
+        { name: 'api-keys', description: 'The tenant’s API keys' },
+        { name: 'admin', description: 'Operator routes (ADMIN_API_KEY)' },
       ],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An access token, an API key, or an external identity token' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }],
     },
     transform: jsonSchemaTransform,
   });
@@ -94,8 +118,14 @@ export async function buildApp(deps: HttpDeps) {
 
   await app.register(healthRoutes, { pingDatabase: () => deps.database.ping(), databaseKind: deps.database.kind });
 
+  await app.register(authPublicRoutes, { prefix: '/v1/auth', identity: deps.identity });
+  await app.register(adminRoutes, { prefix: '/v1/admin', identity: deps.identity });
+
   await app.register(async (authenticated) => {
-    await authenticated.register(authenticationPlugin, { authenticate: deps.authenticate });
+    await authenticated.register(authenticationPlugin, { authenticate: deps.identity.authenticate });
+    await authenticated.register(authAccountRoutes, { prefix: '/v1/auth', identity: deps.identity });
+    await authenticated.register(userRoutes, { prefix: '/v1/users', identity: deps.identity });
+    await authenticated.register(apiKeyRoutes, { prefix: '/v1/api-keys', identity: deps.identity });
     await authenticated.register(callRoutes, { prefix: '/v1/calls', calls: deps.calls });
     await authenticated.register(agentRoutes, { prefix: '/v1/agents', db: deps.database.db });
     await authenticated.register(aeroRoutes, { prefix: '/api/calls', calls: deps.calls, db: deps.database.db });

@@ -5,6 +5,11 @@ import type { Clock } from '../core/clock.ts';
 import type { DatabaseHandle } from '../store/database.ts';
 import { openTestDatabase } from './test-database.ts';
 
+export { createTestApiKey, createTestTenant, createTestUser, type TestUser } from './test-identity.ts';
+
+/** The JWT secret of test applications (a fixed one: tests never touch `DATA_DIR/secrets`). */
+export const testJwtSecret = 'switchboard-test-jwt-secret-0123456789abcdef';
+
 export interface TestApplication extends Application {
   readonly config: Config;
 }
@@ -12,7 +17,7 @@ export interface TestApplication extends Application {
 /** The whole application on a fresh test database, silent logs, ready for `http.inject()`. */
 export async function startTestApplication(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApplication> {
   const database: DatabaseHandle = await openTestDatabase();
-  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env });
+  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: testJwtSecret, ...options.env });
   const app = await createApplication(config, pino({ level: 'silent' }), {
     database,
     ...(options.clock ? { clock: options.clock } : {}),

@@ -1,18 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCall } from '../../store/queries/calls.ts';
 import { upsertTranscriptItem } from '../../store/queries/transcript-items.ts';
-import { startTestApplication, type TestApplication } from '../../testing/test-application.ts';
+import type { InjectOptions } from 'fastify';
+import { createTestUser, startTestApplication, type TestApplication } from '../../testing/test-application.ts';
 
 let app: TestApplication;
+let adminHeaders: { authorization: string };
 beforeAll(async () => {
   app = await startTestApplication();
+  adminHeaders = (await createTestUser(app, { role: 'admin' })).headers;
 });
+
+/** Requests as the tenant's admin. */
+function inject(options: InjectOptions) {
+  return app.http.inject({ ...options, headers: { ...adminHeaders, ...options.headers } });
+}
 afterAll(async () => {
   await app.close();
 });
 
 async function start(userId: string): Promise<string> {
-  const res = await app.http.inject({ method: 'POST', url: '/api/calls/start', payload: { userId } });
+  const res = await inject({ method: 'POST', url: '/api/calls/start', payload: { userId } });
   expect(res.statusCode, res.body).toBe(200);
   const body = res.json<{ callId: string; message: string }>();
   expect(body.message).toBe('Call started');
@@ -38,7 +46,7 @@ describe('Aero REST surface', () => {
     const row = await app.database.db.query.calls.findFirst({ where: (c, { eq }) => eq(c.id, callId) });
     await upsertTranscriptItem(app.database.db, { tenantId: row!.tenantId, callId, seq: 0, role: 'user', text: 'I go store', startMs: 0, endMs: 900, interrupted: false });
     await upsertTranscriptItem(app.database.db, { tenantId: row!.tenantId, callId, seq: 1, role: 'assistant', text: "You said 'I go store'…", startMs: 1200, endMs: 3000, interrupted: false });
-    const first = await app.http.inject({ method: 'POST', url: `/api/calls/end/${callId}` });
+    const first = await inject({ method: 'POST', url: `/api/calls/end/${callId}` });
     expect(first.statusCode).toBe(200);
     const body = first.json<{ message: string; transcription: { role: string; text: string }[] }>();
     expect(body.message).toBe('Call ended');
@@ -46,13 +54,13 @@ describe('Aero REST surface', () => {
       ['user', 'I go store'],
       ['assistant', "You said 'I go store'…"],
     ]);
-    const again = await app.http.inject({ method: 'POST', url: `/api/calls/end/${callId}` });
+    const again = await inject({ method: 'POST', url: `/api/calls/end/${callId}` });
     expect(again.json()).toEqual(first.json());
   });
 
   it('answers an unknown or timestamp-style call id with 404 call_not_found', async () => {
     for (const id of ['1732147200000', '00000000-0000-4000-8000-000000000000']) {
-      const res = await app.http.inject({ method: 'POST', url: `/api/calls/end/${id}` });
+      const res = await inject({ method: 'POST', url: `/api/calls/end/${id}` });
       expect(res.statusCode).toBe(404);
       expect(res.json()).toMatchObject({ code: 'call_not_found' });
     }
@@ -62,35 +70,35 @@ describe('Aero REST surface', () => {
     const first = await start('history-a');
     const second = await start('history-a');
     await start('history-b');
-    await app.http.inject({ method: 'POST', url: `/api/calls/end/${first}` });
-    const res = await app.http.inject({ url: '/api/calls/history/history-a' });
+    await inject({ method: 'POST', url: `/api/calls/end/${first}` });
+    const res = await inject({ url: '/api/calls/history/history-a' });
     const calls = res.json<{ id: string; userId: string; status: string; startTime: string; endTime: string | null }[]>();
     expect(calls.map((c) => c.id)).toEqual([second, first]);
     expect(calls.every((c) => c.userId === 'history-a')).toBe(true);
     expect(calls[1]).toMatchObject({ status: 'ended' });
     expect(calls[1]!.endTime).not.toBeNull();
-    expect((await app.http.inject({ url: '/api/calls/history/nobody-yet' })).json()).toEqual([]);
+    expect((await inject({ url: '/api/calls/history/nobody-yet' })).json()).toEqual([]);
   });
 
   it('changes the prompt of the caller’s own default agent only', async () => {
     const before = await snapshotInstructions(await start('prompt-b'));
-    const res = await app.http.inject({ method: 'POST', url: '/api/calls/language', payload: { prompt: 'Speak only French.', userId: 'prompt-a' } });
+    const res = await inject({ method: 'POST', url: '/api/calls/language', payload: { prompt: 'Speak only French.', userId: 'prompt-a' } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ message: 'System prompt updated' });
     expect(await snapshotInstructions(await start('prompt-a'))).toBe('Speak only French.');
     expect(await snapshotInstructions(await start('prompt-b'))).toBe(before);
-    await app.http.inject({ method: 'POST', url: '/api/calls/language', payload: { prompt: 'Speak only Spanish.', userId: 'prompt-a' } });
+    await inject({ method: 'POST', url: '/api/calls/language', payload: { prompt: 'Speak only Spanish.', userId: 'prompt-a' } });
     expect(await snapshotInstructions(await start('prompt-a'))).toBe('Speak only Spanish.');
-    const own = await app.http.inject({ method: 'POST', url: '/api/calls/language', payload: { prompt: 'Mine.' } });
+    const own = await inject({ method: 'POST', url: '/api/calls/language', payload: { prompt: 'Mine.' } });
     expect(own.statusCode).toBe(200);
     expect(await snapshotInstructions(await start('prompt-b'))).toBe(before);
   });
 
   it('rejects a missing prompt or userId with field details', async () => {
-    const prompt = await app.http.inject({ method: 'POST', url: '/api/calls/language', payload: {} });
+    const prompt = await inject({ method: 'POST', url: '/api/calls/language', payload: {} });
     expect(prompt.statusCode).toBe(400);
     expect(prompt.json()).toMatchObject({ code: 'validation_failed', details: [{ path: 'body.prompt' }] });
-    const user = await app.http.inject({ method: 'POST', url: '/api/calls/start', payload: { userId: '' } });
+    const user = await inject({ method: 'POST', url: '/api/calls/start', payload: { userId: '' } });
     expect(user.json()).toMatchObject({ code: 'validation_failed', details: [{ path: 'body.userId' }] });
   });
 });

@@ -46,7 +46,7 @@ export const aeroRoutes: FastifyPluginAsyncZod<{ calls: CallService; db: Databas
   app.post(
     '/start',
     {
-      config: { limits: callCreationRateLimit },
+      config: { auth: { scope: 'calls' }, limits: callCreationRateLimit },
       schema: {
         tags: ['aero'],
         summary: 'Aero: start a call',
@@ -63,6 +63,7 @@ export const aeroRoutes: FastifyPluginAsyncZod<{ calls: CallService; db: Databas
   app.post(
     '/end/:callId',
     {
+      config: { auth: { scope: 'calls' } },
       schema: {
         tags: ['aero'],
         summary: 'Aero: end a call and get its transcription (idempotent)',
@@ -88,6 +89,7 @@ export const aeroRoutes: FastifyPluginAsyncZod<{ calls: CallService; db: Databas
   app.get(
     '/history/:userId',
     {
+      config: { auth: { scope: 'read' } },
       schema: {
         tags: ['aero'],
         summary: 'Aero: a user’s calls, newest first',
@@ -114,6 +116,7 @@ export const aeroRoutes: FastifyPluginAsyncZod<{ calls: CallService; db: Databas
   app.post(
     '/language',
     {
+      config: { auth: { scope: 'write' } },
       schema: {
         tags: ['aero'],
         summary: 'Aero: set the system prompt of your own default agent',

@@ -1,17 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApplication, type TestApplication } from '../../testing/test-application.ts';
+import type { InjectOptions } from 'fastify';
+import { createTestUser, startTestApplication, type TestApplication } from '../../testing/test-application.ts';
 
 let app: TestApplication;
+let adminHeaders: { authorization: string };
 beforeAll(async () => {
   app = await startTestApplication();
+  adminHeaders = (await createTestUser(app, { role: 'admin' })).headers;
 });
+
+/** Requests as the tenant's admin. */
+function inject(options: InjectOptions) {
+  return app.http.inject({ ...options, headers: { ...adminHeaders, ...options.headers } });
+}
 afterAll(async () => {
   await app.close();
 });
 
 describe('agents API', () => {
   it('creates from a template with overrides, updates partially and deletes', async () => {
-    const created = await app.http.inject({
+    const created = await inject({
       method: 'POST',
       url: '/v1/agents',
       payload: { template: 'aero-english-tutor', voice: 'coral' },
@@ -19,26 +27,26 @@ describe('agents API', () => {
     expect(created.statusCode).toBe(201);
     const agent = created.json<{ id: string; name: string; voice: string; maxDurationS: number; warningBeforeEndS: number }>();
     expect(agent).toMatchObject({ name: 'Aero English tutor', voice: 'coral', maxDurationS: 300, warningBeforeEndS: 15 });
-    const patched = await app.http.inject({ method: 'PATCH', url: `/v1/agents/${agent.id}`, payload: { language: 'fr' } });
+    const patched = await inject({ method: 'PATCH', url: `/v1/agents/${agent.id}`, payload: { language: 'fr' } });
     expect(patched.json()).toMatchObject({ voice: 'coral', language: 'fr' });
-    const list = await app.http.inject({ url: '/v1/agents' });
+    const list = await inject({ url: '/v1/agents' });
     expect(list.json<{ items: { id: string }[] }>().items.map((a) => a.id)).toContain(agent.id);
-    expect((await app.http.inject({ method: 'DELETE', url: `/v1/agents/${agent.id}` })).statusCode).toBe(204);
-    expect((await app.http.inject({ url: `/v1/agents/${agent.id}` })).json()).toMatchObject({ code: 'agent_not_found' });
+    expect((await inject({ method: 'DELETE', url: `/v1/agents/${agent.id}` })).statusCode).toBe(204);
+    expect((await inject({ url: `/v1/agents/${agent.id}` })).json()).toMatchObject({ code: 'agent_not_found' });
   });
 
   it('makes a new default replace the previous one, and calls use it', async () => {
-    const created = await app.http.inject({ method: 'POST', url: '/v1/agents', payload: { name: 'Default now', isDefault: true } });
+    const created = await inject({ method: 'POST', url: '/v1/agents', payload: { name: 'Default now', isDefault: true } });
     const { id } = created.json<{ id: string }>();
-    const call = await app.http.inject({ method: 'POST', url: '/v1/calls', payload: {} });
+    const call = await inject({ method: 'POST', url: '/v1/calls', payload: {} });
     expect(call.json()).toMatchObject({ agentId: id, agent: { name: 'Default now' } });
-    const again = await app.http.inject({ method: 'POST', url: '/v1/agents', payload: { name: 'Newer default', isDefault: true } });
+    const again = await inject({ method: 'POST', url: '/v1/agents', payload: { name: 'Newer default', isDefault: true } });
     expect(again.statusCode).toBe(201);
-    expect((await app.http.inject({ url: `/v1/agents/${id}` })).json()).toMatchObject({ isDefault: false });
+    expect((await inject({ url: `/v1/agents/${id}` })).json()).toMatchObject({ isDefault: false });
   });
 
   it('refuses a warning that does not come before the end', async () => {
-    const res = await app.http.inject({ method: 'POST', url: '/v1/agents', payload: { maxDurationS: 60, warningBeforeEndS: 60 } });
+    const res = await inject({ method: 'POST', url: '/v1/agents', payload: { maxDurationS: 60, warningBeforeEndS: 60 } });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ details: [{ path: 'body.warningBeforeEndS' }] });
   });

@@ -20,6 +20,7 @@ export const agentRoutes: FastifyPluginAsyncZod<{ db: Database }> = (app, { db }
   app.post(
     '/',
     {
+      config: { auth: { scope: 'write' } },
       schema: {
         tags: ['agents'],
         summary: 'Create an agent from a template, overriding any field',
@@ -38,6 +39,7 @@ export const agentRoutes: FastifyPluginAsyncZod<{ db: Database }> = (app, { db }
   app.get(
     '/',
     {
+      config: { auth: { scope: 'read' } },
       schema: {
         tags: ['agents'],
         summary: 'List the tenant’s shared agents and your own',
@@ -49,13 +51,14 @@ export const agentRoutes: FastifyPluginAsyncZod<{ db: Database }> = (app, { db }
 
   app.get(
     '/:agentId',
-    { schema: { tags: ['agents'], summary: 'Get an agent', params: agentIdParams, response: { 200: agentSchema, ...errors } } },
+    { config: { auth: { scope: 'read' } }, schema: { tags: ['agents'], summary: 'Get an agent', params: agentIdParams, response: { 200: agentSchema, ...errors } } },
     async (request) => toAgentDto(await getAgentFor(db, principalOf(request), request.params.agentId)),
   );
 
   app.patch(
     '/:agentId',
     {
+      config: { auth: { scope: 'write' } },
       schema: {
         tags: ['agents'],
         summary: 'Change an agent; calls already started keep the version they started with',
@@ -71,6 +74,7 @@ export const agentRoutes: FastifyPluginAsyncZod<{ db: Database }> = (app, { db }
   app.delete(
     '/:agentId',
     {
+      config: { auth: { scope: 'write' } },
       schema: {
         tags: ['agents'],
         summary: 'Delete an agent; its past calls keep their snapshot of it',

@@ -1,18 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertTranscriptItem } from '../../store/queries/transcript-items.ts';
-import { startTestApplication, type TestApplication } from '../../testing/test-application.ts';
+import type { InjectOptions } from 'fastify';
+import { createTestUser, startTestApplication, type TestApplication } from '../../testing/test-application.ts';
 import type { CallDto } from './schemas.ts';
 
 let app: TestApplication;
+let adminHeaders: { authorization: string };
 beforeAll(async () => {
   app = await startTestApplication();
+  adminHeaders = (await createTestUser(app, { role: 'admin' })).headers;
 });
+
+/** Requests as the tenant's admin. */
+function inject(options: InjectOptions) {
+  return app.http.inject({ ...options, headers: { ...adminHeaders, ...options.headers } });
+}
 afterAll(async () => {
   await app.close();
 });
 
 async function createCall(body: Record<string, unknown> = {}): Promise<CallDto> {
-  const res = await app.http.inject({ method: 'POST', url: '/v1/calls', payload: body });
+  const res = await inject({ method: 'POST', url: '/v1/calls', payload: body });
   expect(res.statusCode, res.body).toBe(201);
   return res.json<CallDto>();
 }
@@ -24,7 +32,7 @@ describe('calls API', () => {
     expect(call.status).toBe('created');
     expect(call.agent.engine).toBe('openai-realtime');
     expect(call.metadata).toEqual({ ticket: '42' });
-    const fetched = await app.http.inject({ url: `/v1/calls/${call.id}` });
+    const fetched = await inject({ url: `/v1/calls/${call.id}` });
     expect(fetched.json()).toEqual(call);
   });
 
@@ -34,27 +42,27 @@ describe('calls API', () => {
     for (const [seq, role, text] of [[1, 'assistant', 'Hi there'], [0, 'user', 'Hello']] as const) {
       await upsertTranscriptItem(app.database.db, { tenantId, callId: call.id, seq, role, text, startMs: seq * 1000, endMs: null, interrupted: false });
     }
-    const res = await app.http.inject({ url: `/v1/calls/${call.id}/transcript` });
+    const res = await inject({ url: `/v1/calls/${call.id}/transcript` });
     expect(res.json<{ items: { text: string }[] }>().items.map((i) => i.text)).toEqual(['Hello', 'Hi there']);
   });
 
   it('ends a call idempotently with a reason, then deletes it with its transcript', async () => {
     const call = await createCall();
-    const first = await app.http.inject({ method: 'POST', url: `/v1/calls/${call.id}/end`, payload: { reason: 'done' } });
+    const first = await inject({ method: 'POST', url: `/v1/calls/${call.id}/end`, payload: { reason: 'done' } });
     expect(first.statusCode).toBe(200);
     expect(first.json()).toMatchObject({ call: { status: 'ended', endReason: 'done' }, transcript: [] });
-    const second = await app.http.inject({ method: 'POST', url: `/v1/calls/${call.id}/end`, payload: { reason: 'other' } });
+    const second = await inject({ method: 'POST', url: `/v1/calls/${call.id}/end`, payload: { reason: 'other' } });
     expect(second.json()).toEqual(first.json());
-    const noBody = await app.http.inject({ method: 'POST', url: `/v1/calls/${call.id}/end` });
+    const noBody = await inject({ method: 'POST', url: `/v1/calls/${call.id}/end` });
     expect(noBody.statusCode).toBe(200);
-    expect((await app.http.inject({ method: 'DELETE', url: `/v1/calls/${call.id}` })).statusCode).toBe(204);
-    const gone = await app.http.inject({ url: `/v1/calls/${call.id}/transcript` });
+    expect((await inject({ method: 'DELETE', url: `/v1/calls/${call.id}` })).statusCode).toBe(204);
+    const gone = await inject({ url: `/v1/calls/${call.id}/transcript` });
     expect(gone.statusCode).toBe(404);
   });
 
   it('refuses to delete a call that is not over', async () => {
     const call = await createCall();
-    const res = await app.http.inject({ method: 'DELETE', url: `/v1/calls/${call.id}` });
+    const res = await inject({ method: 'DELETE', url: `/v1/calls/${call.id}` });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'call_in_progress' });
   });
@@ -66,27 +74,27 @@ describe('calls API', () => {
     let cursor: string | null = null;
     do {
       const query: string = `userId=pager&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = (await app.http.inject({ url: `/v1/calls?${query}` })).json<{ items: CallDto[]; nextCursor: string | null }>();
+      const page = (await inject({ url: `/v1/calls?${query}` })).json<{ items: CallDto[]; nextCursor: string | null }>();
       seen.push(...page.items.map((c) => c.id));
       cursor = page.nextCursor;
     } while (cursor !== null);
     expect(seen).toEqual([...created].reverse());
-    const ended = await app.http.inject({ url: '/v1/calls?status=ended&userId=pager' });
+    const ended = await inject({ url: '/v1/calls?status=ended&userId=pager' });
     expect(ended.json<{ items: unknown[] }>().items).toHaveLength(0);
-    const future = await app.http.inject({ url: `/v1/calls?userId=pager&from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}` });
+    const future = await inject({ url: `/v1/calls?userId=pager&from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}` });
     expect(future.json<{ items: unknown[] }>().items).toHaveLength(0);
   });
 });
 
 describe('calls API errors', () => {
   it('answers an unknown call with 404 and a stable code', async () => {
-    const res = await app.http.inject({ url: '/v1/calls/00000000-0000-4000-8000-000000000000' });
+    const res = await inject({ url: '/v1/calls/00000000-0000-4000-8000-000000000000' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({ code: 'call_not_found', message: 'Call not found', requestId: res.headers['x-request-id'] });
   });
 
   it('rejects malformed input with field-level details', async () => {
-    const res = await app.http.inject({ method: 'POST', url: '/v1/calls', payload: { agentId: 'nope', channel: 'carrier-pigeon' } });
+    const res = await inject({ method: 'POST', url: '/v1/calls', payload: { agentId: 'nope', channel: 'carrier-pigeon' } });
     expect(res.statusCode).toBe(400);
     const body = res.json<{ code: string; details: { path: string }[] }>();
     expect(body.code).toBe('validation_failed');
@@ -94,25 +102,25 @@ describe('calls API errors', () => {
   });
 
   it('rejects unknown fields in bodies and queries', async () => {
-    const body = await app.http.inject({ method: 'POST', url: '/v1/calls', payload: { agnetId: 'typo' } });
+    const body = await inject({ method: 'POST', url: '/v1/calls', payload: { agnetId: 'typo' } });
     expect(body.json()).toMatchObject({ code: 'validation_failed', details: [{ path: 'body.agnetId', message: 'is not a known field' }] });
-    const query = await app.http.inject({ url: '/v1/calls?sort=asc' });
+    const query = await inject({ url: '/v1/calls?sort=asc' });
     expect(query.json()).toMatchObject({ code: 'validation_failed', details: [{ path: 'querystring.sort' }] });
   });
 
   it('rejects broken JSON, a bad cursor and a malformed call id', async () => {
-    const json = await app.http.inject({ method: 'POST', url: '/v1/calls', headers: { 'content-type': 'application/json' }, payload: '{"agentId":' });
+    const json = await inject({ method: 'POST', url: '/v1/calls', headers: { 'content-type': 'application/json' }, payload: '{"agentId":' });
     expect(json.statusCode).toBe(400);
     expect(json.json()).toMatchObject({ code: 'invalid_json' });
-    const cursor = await app.http.inject({ url: '/v1/calls?cursor=garbage' });
+    const cursor = await inject({ url: '/v1/calls?cursor=garbage' });
     expect(cursor.json()).toMatchObject({ code: 'validation_failed', details: [{ path: 'querystring.cursor' }] });
-    const id = await app.http.inject({ url: '/v1/calls/123' });
+    const id = await inject({ url: '/v1/calls/123' });
     expect(id.statusCode).toBe(400);
     expect(id.json()).toMatchObject({ details: [{ path: 'params.callId' }] });
   });
 
   it('refuses an oversized body with 413 and never returns a stack trace', async () => {
-    const res = await app.http.inject({ method: 'POST', url: '/v1/calls', payload: { metadata: { a: 'x'.repeat(2 * 1024 * 1024) } } });
+    const res = await inject({ method: 'POST', url: '/v1/calls', payload: { metadata: { a: 'x'.repeat(2 * 1024 * 1024) } } });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ code: 'payload_too_large' });
     expect(res.body).not.toMatch(/\bat .+:\d+:\d+/);

@@ -25,7 +25,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ calls: CallService }> = (app, {
   app.post(
     '/',
     {
-      config: { limits: callCreationRateLimit },
+      config: { auth: { scope: 'calls' }, limits: callCreationRateLimit },
       schema: {
         tags: ['calls'],
         summary: 'Create a call',
@@ -44,6 +44,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ calls: CallService }> = (app, {
   app.get(
     '/',
     {
+      config: { auth: { scope: 'read' } },
       schema: {
         tags: ['calls'],
         summary: 'List calls, newest first',
@@ -69,13 +70,14 @@ export const callRoutes: FastifyPluginAsyncZod<{ calls: CallService }> = (app, {
 
   app.get(
     '/:callId',
-    { schema: { tags: ['calls'], summary: 'Get a call', params: callIdParams, response: { 200: callSchema, ...errors } } },
+    { config: { auth: { scope: 'read' } }, schema: { tags: ['calls'], summary: 'Get a call', params: callIdParams, response: { 200: callSchema, ...errors } } },
     async (request) => toCallDto(await calls.get(principalOf(request), request.params.callId)),
   );
 
   app.get(
     '/:callId/transcript',
     {
+      config: { auth: { scope: 'read' } },
       schema: {
         tags: ['calls'],
         summary: 'Get a call’s transcript, in conversation order',
@@ -92,6 +94,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ calls: CallService }> = (app, {
   app.post(
     '/:callId/end',
     {
+      config: { auth: { scope: 'calls' } },
       schema: {
         tags: ['calls'],
         summary: 'End a call (idempotent)',
@@ -111,6 +114,7 @@ export const callRoutes: FastifyPluginAsyncZod<{ calls: CallService }> = (app, {
   app.delete(
     '/:callId',
     {
+      config: { auth: { scope: 'write' } },
       schema: {
         tags: ['calls'],
         summary: 'Delete an ended call with its transcript',
