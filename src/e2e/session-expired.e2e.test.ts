@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callEvents } from '../store/schema/call-events.ts';
 import type { FakeRealtimeSession } from '../testing/fake-openai-realtime/index.ts';
-import { fixtureWords, getJson, recordEvents, sleep, speech, startE2eServer, startSocketIoCall, stream, waitFor, type E2eServer } from './socket-io-kit.ts';
+import { authHeaders, fixtureWords, getJson, recordEvents, sleep, speech, startE2eServer, startSocketIoCall, stream, waitFor, type E2eServer } from './socket-io-kit.ts';
 
 /** The issue's bound: after `session_expired` the conversation continues within 2 s. */
 const continuationBoundMs = 2_000;
@@ -92,7 +92,7 @@ async function endAndCheckTranscripts(socket: Socket, callId: string): Promise<v
   const { baseUrl } = server;
   await sleep(replyAudioMs + 200);
   const ended = waitFor<{ status: string; transcription: { role: string; text: string }[] }>(socket, 'call-ended');
-  const end = await fetch(`${baseUrl}/api/calls/end/${callId}`, { method: 'POST' });
+  const end = await fetch(`${baseUrl}/api/calls/end/${callId}`, { method: 'POST', headers: await authHeaders(baseUrl) });
   const returned = ((await end.json()) as { transcription: { role: string; text: string }[] }).transcription;
   expect(returned.map((t) => [t.role, t.text])).toEqual(wholeConversation);
   const { items } = await getJson<{ items: TranscriptItem[] }>(`${baseUrl}/v1/calls/${callId}/transcript`);
