@@ -15,19 +15,22 @@ export interface ChildServer {
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Variables the server reads: none leaks from the test's own environment into the child. */
-const configVariables = /^(NODE_ENV|HOST|PORT|PUBLIC_URL|DATA_DIR|DATABASE_URL|REDIS_URL|LOG_LEVEL|LOG_PRETTY|BODY_LIMIT_BYTES|OPENAI_.*|GEMINI_.*|TWILIO_.*)$/;
+const configVariables =
+  /^(NODE_ENV|HOST|PORT|PUBLIC_URL|TRUST_PROXY|DATA_DIR|DATABASE_URL|REDIS_URL|LOG_LEVEL|LOG_PRETTY|BODY_LIMIT_BYTES|JWT_.*|ACCESS_TOKEN_.*|REFRESH_TOKEN_.*|ADMIN_API_KEY|SIGNUP_ENABLED|EXTERNAL_JWT_.*|OPENAI_.*|GEMINI_.*|TWILIO_.*)$/;
+/** A fixed secret, so the child writes no development secret under `DATA_DIR` (or `./data` on PostgreSQL). */
+const childJwtSecret = 'switchboard-e2e-child-jwt-secret-0123456789';
 const keptLines = 40;
 
 /**
  * Starts `node --import tsx src/main.ts` with `env` on top of a clean configuration (PORT 0 on
- * 127.0.0.1, info logs) and resolves once Fastify reports the address it listens on. Callers must
+ * 127.0.0.1, info logs, a fixed JWT secret) and resolves once Fastify reports the address it listens on. Callers must
  * `kill()` it: a test never leaves a process behind.
  */
 export function startChildServer(env: Readonly<Record<string, string>>, timeoutMs = 60_000): Promise<ChildServer> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configVariables.test(name)));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: repositoryRoot,
-    env: { ...inherited, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...inherited, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', JWT_SECRET: childJwtSecret, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
