@@ -34,9 +34,10 @@ describe('log redaction', () => {
       err: { message: 'key sb_live_k1_s3cr3t rejected; token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl; openai sk-proj-abcdefghijkl' },
       caller: 'call from +33612345678 ended',
       url: '/socket.io/?EIO=4&access_token=tok123&transport=websocket',
+      path: '/api/calls/history/%2B14155550123',
     });
     const out = scrubLogLine(line);
-    for (const secret of ['abc.def-ghi', 'sb_live_k1_s3cr3t', 'eyJhbGciOiJIUzI1NiJ9', 'sk-proj-abcdefghijkl', '+33612345678', 'tok123']) expect(out).not.toContain(secret);
+    for (const secret of ['abc.def-ghi', 'sb_live_k1_s3cr3t', 'eyJhbGciOiJIUzI1NiJ9', 'sk-proj-abcdefghijkl', '+33612345678', 'tok123', '4155550123']) expect(out).not.toContain(secret);
     expect(out).toContain('transport=websocket');
     expect(JSON.parse(out)).toBeTypeOf('object');
   });

@@ -107,7 +107,7 @@ const linePatterns: readonly RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
   /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi,
   /\bsk-[A-Za-z0-9_-]{8,}/g,
-  /\+[1-9]\d{7,14}\b/g,
+  /(?:\+|%2B)[1-9]\d{7,14}\b/gi,
 ];
 
 const queryPattern = new RegExp(`([?&;](?:${secretQueryNames})=)[^&#\\s"]*`, 'gi');
