@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { createApplication, type Application } from '../app.ts';
 import { parseConfig, type Config } from '../config/config.ts';
@@ -17,7 +18,9 @@ export interface TestApplication extends Application {
 /** The whole application on a fresh test database, silent logs, ready for `http.inject()`. */
 export async function startTestApplication(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApplication> {
   const database: DatabaseHandle = await openTestDatabase();
-  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: testJwtSecret, ...options.env });
+  // Rate-limit counters of one application are its own, even on a shared Redis (integration run).
+  const redisKeyPrefix = `sbtest:${randomUUID()}:`;
+  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: testJwtSecret, REDIS_KEY_PREFIX: redisKeyPrefix, ...options.env });
   const app = await createApplication(config, pino({ level: 'silent' }), {
     database,
     ...(options.clock ? { clock: options.clock } : {}),
