@@ -6,3 +6,6 @@ export * from './transcript-items.ts';
 export * from './call-events.ts';
 export * from './refresh-tokens.ts';
 export * from './api-keys.ts';
+export * from './company-profiles.ts';
+export * from './user-names.ts';
+export * from './password-reset-tokens.ts';
