@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { identityConfigOf, identityProblems, type IdentityConfig } from './identity.ts';
+import { mailConfigOf, type MailConfig } from './mail.ts';
 import { envSchema, type Env } from './schema.ts';
 import { securityConfigOf, type SecurityConfig } from './security.ts';
 
@@ -26,6 +27,8 @@ export interface Config {
   readonly security: SecurityConfig;
   /** Tokens, API keys, the operator key, signup and external identity providers. */
   readonly identity: IdentityConfig;
+  /** Outgoing mail (password reset); unset SMTP_URL means none. */
+  readonly mail: MailConfig;
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
   readonly openai: {
     readonly apiKey: string | undefined;
@@ -64,12 +67,13 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const e = parsed.data;
   const problems = identityProblems(e);
   if (problems.length > 0) throw new ConfigError(problems);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const config: Config = {
     nodeEnv: e.NODE_ENV,
     http: {
       host: e.HOST,
       port: e.PORT,
-      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+      publicUrl,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
     },
     dataDir: resolve(e.DATA_DIR),
@@ -78,6 +82,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     security: securityConfigOf(e),
     identity: identityConfigOf(e),
+    mail: mailConfigOf(e, publicUrl),
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     openai: {
       apiKey: e.OPENAI_API_KEY,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { identityEnvShape } from './identity.ts';
+import { mailEnvShape } from './mail.ts';
 import { securityEnvShape } from './security.ts';
 
 const optionalString = z
@@ -45,6 +46,7 @@ export const envSchema = z.object({
   TWILIO_API_BASE_URL: httpUrl.default('https://api.twilio.com'),
   ...securityEnvShape,
   ...identityEnvShape,
+  ...mailEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config.ts';
+
+const problemsOf = (env: Record<string, string>): readonly string[] => {
+  try {
+    parseConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};
+
+describe('mail config', () => {
+  it('has no transport by default, a sender and a reset page under PUBLIC_URL', () => {
+    const { mail } = parseConfig({ PUBLIC_URL: 'https://voice.example.com/' });
+    expect(mail).toEqual({ smtpUrl: undefined, from: 'Switchboard <no-reply@voice.example.com>', passwordResetUrl: 'https://voice.example.com/reset-password/{token}' });
+  });
+
+  it('takes an SMTP URL, a sender and a reset page', () => {
+    const { mail } = parseConfig({ SMTP_URL: 'smtps://u:p@mail.example.com:465', MAIL_FROM: 'Lydia <hello@example.com>', PASSWORD_RESET_URL: 'https://app.example.com/reset?t={token}' });
+    expect(mail).toEqual({ smtpUrl: 'smtps://u:p@mail.example.com:465', from: 'Lydia <hello@example.com>', passwordResetUrl: 'https://app.example.com/reset?t={token}' });
+  });
+
+  it('refuses a non-SMTP URL and a reset page without {token}, naming the variable', () => {
+    expect(problemsOf({ SMTP_URL: 'http://mail.example.com' })).toEqual([expect.stringMatching(/^SMTP_URL: .*smtp/)]);
+    expect(problemsOf({ PASSWORD_RESET_URL: 'https://app.example.com/reset' })).toEqual([expect.stringMatching(/^PASSWORD_RESET_URL: must contain \{token\}/)]);
+  });
+});
