@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
-    exclude: ['src/**/*.integration.test.ts', 'node_modules/**'],
+    exclude: ['node_modules/**'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 20_000,
