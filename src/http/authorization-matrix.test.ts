@@ -1,0 +1,148 @@
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../services/auth/passwords.ts';
+import { actors, buildWorld, worldPassword, type Actor, type World } from '../testing/authorization-world.ts';
+import { startTestApplication, type TestApplication } from '../testing/test-application.ts';
+
+/**
+ * Every route of the app, called as every actor, with the status each must get. The route table comes
+ * from the built app: a route added without an entry here fails the suite. Strangers (another
+ * tenant's admin and all-scope key) never get a 2xx on a resource of ours, nor see any of our ids.
+ */
+type Status = number;
+type Request = Pick<InjectOptions, 'payload'> & { readonly url?: string };
+interface Entry {
+  /** Public routes: only the anonymous status is asserted (credentials play no part). */
+  readonly public?: true;
+  readonly request?: (w: World) => Request | Promise<Request>;
+  readonly expect: Readonly<Record<Actor, Status>>;
+}
+
+/** An authenticated route: anonymous and the operator key get 401, anyone not named 403. */
+function guarded(statuses: Partial<Record<Actor, Status>>, request?: Entry['request']): Entry {
+  const expect = Object.fromEntries(actors.map((actor) => [actor, statuses[actor] ?? (actor === 'anonymous' || actor === 'operator' ? 401 : 403)])) as Record<Actor, Status>;
+  return { expect, ...(request ? { request } : {}) };
+}
+
+function open(anonymous: Status, request?: Entry['request']): Entry {
+  return { public: true, expect: Object.fromEntries(actors.map((actor) => [actor, anonymous])) as Record<Actor, Status>, ...(request ? { request } : {}) };
+}
+
+function operatorOnly(status: Status, request?: Entry['request']): Entry {
+  const expect = Object.fromEntries(actors.map((actor) => [actor, actor === 'operator' ? status : actor === 'anonymous' ? 401 : 403])) as Record<Actor, Status>;
+  return { expect, ...(request ? { request } : {}) };
+}
+
+const users = { member: 200, owner: 200, admin: 200, stranger: 200 } as const;
+let uniq = 0;
+const fresh = (label: string) => `${label}-${(uniq += 1)}-${Date.now()}`;
+
+const matrix: Readonly<Record<string, Entry>> = {
+  'OPTIONS *': open(204, () => ({ url: '/v1/calls' })),
+  'GET /health': open(200),
+  'GET /ready': open(200),
+  'GET /docs': open(200),
+  'GET /docs/json': open(200),
+  'GET /docs/yaml': open(200),
+  'GET /docs/static/index.html': open(302),
+  'GET /docs/static/swagger-initializer.js': open(200),
+  'GET /docs/static/*': open(200, () => ({ url: '/docs/static/swagger-ui.css' })),
+  'POST /v1/auth/register': open(201, () => ({ payload: { email: `${fresh('reg')}@matrix.test`, password: worldPassword, tenantName: 'Registered' } })),
+  'POST /v1/auth/login': open(200, (w) => ({ payload: { email: w.owner.email, password: worldPassword } })),
+  'POST /v1/auth/refresh': open(200, async (w) => ({ payload: { refreshToken: (await w.session(w.owner)).refreshToken } })),
+
+  'POST /v1/admin/tenants': operatorOnly(201, () => ({ payload: { name: fresh('Tenant') } })),
+  'GET /v1/admin/tenants': operatorOnly(200),
+  'POST /v1/admin/tenants/:tenantId/api-keys': operatorOnly(201, (w) => ({ url: `/v1/admin/tenants/${w.tenant.id}/api-keys`, payload: { name: 'first', scopes: ['admin'] } })),
+
+  'GET /v1/auth/me': guarded({ ...users, strangerKey: 200, keyRead: 200 }),
+  'PATCH /v1/auth/profile': guarded({ ...users }, () => ({ payload: { name: 'Renamed' } })),
+  'POST /v1/auth/password': guarded({ ...users }, () => ({ payload: { currentPassword: worldPassword, newPassword: 'a brand new passphrase' } })),
+  'POST /v1/auth/logout': guarded({ member: 204, owner: 204, admin: 204, stranger: 204 }, () => ({ payload: { everywhere: true } })),
+
+  // Strangers list, add to and manage their own tenant: 2xx, with none of our ids in the body.
+  'GET /v1/users': guarded({ admin: 200, keyAdmin: 200, stranger: 200, strangerKey: 200 }),
+  'POST /v1/users': guarded({ admin: 201, keyAdmin: 201, stranger: 201, strangerKey: 201 }, () => ({ payload: { email: `${fresh('new')}@matrix.test` } })),
+  'GET /v1/users/:userId': guarded({ owner: 200, admin: 200, keyRead: 200, stranger: 404, strangerKey: 404 }, (w) => ({ url: `/v1/users/${w.owner.id}` })),
+  'PATCH /v1/users/:userId': guarded({ admin: 200, keyAdmin: 200, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/users/${await w.user()}`, payload: { name: 'Renamed' } })),
+  'DELETE /v1/users/:userId': guarded({ admin: 204, keyAdmin: 204, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/users/${await w.user()}` })),
+
+  'POST /v1/api-keys': guarded({ admin: 201, keyAdmin: 201, stranger: 201, strangerKey: 201 }, () => ({ payload: { name: 'k', scopes: ['read'] } })),
+  'GET /v1/api-keys': guarded({ admin: 200, keyAdmin: 200, stranger: 200, strangerKey: 200 }),
+  'DELETE /v1/api-keys/:keyId': guarded({ admin: 204, keyAdmin: 204, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/api-keys/${await w.apiKey()}` })),
+
+  // A member may create calls only for themselves; a stranger naming our user's app id creates
+  // a user of that id in its own tenant (its app's user), never touching ours.
+  'POST /v1/calls': guarded({ owner: 201, admin: 201, keyCalls: 201, stranger: 201, strangerKey: 201 }, (w) => ({ payload: { userId: w.owner.externalId } })),
+  'GET /v1/calls': guarded({ ...users, keyRead: 200, strangerKey: 200 }),
+  'GET /v1/calls/:callId': guarded({ owner: 200, admin: 200, keyRead: 200, member: 404, stranger: 404, strangerKey: 404 }, (w) => ({ url: `/v1/calls/${w.ownerCallId}` })),
+  'GET /v1/calls/:callId/transcript': guarded({ owner: 200, admin: 200, keyRead: 200, member: 404, stranger: 404, strangerKey: 404 }, (w) => ({ url: `/v1/calls/${w.ownerCallId}/transcript` })),
+  'POST /v1/calls/:callId/end': guarded({ owner: 200, admin: 200, keyCalls: 200, member: 404, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/calls/${await w.call()}/end` })),
+  'DELETE /v1/calls/:callId': guarded({ owner: 204, admin: 204, keyWrite: 204, member: 404, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/calls/${await w.call({ ended: true })}` })),
+
+  'POST /v1/agents': guarded({ member: 201, owner: 201, admin: 201, keyWrite: 201, stranger: 201, strangerKey: 201 }, () => ({ payload: { name: 'Mine' } })),
+  'GET /v1/agents': guarded({ ...users, keyRead: 200, strangerKey: 200 }),
+  'GET /v1/agents/:agentId': guarded({ owner: 200, admin: 200, keyRead: 200, member: 404, stranger: 404, strangerKey: 404 }, (w) => ({ url: `/v1/agents/${w.ownerAgentId}` })),
+  'PATCH /v1/agents/:agentId': guarded({ owner: 200, admin: 200, keyWrite: 200, member: 404, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/agents/${await w.agent()}`, payload: { language: 'fr' } })),
+  'DELETE /v1/agents/:agentId': guarded({ owner: 204, admin: 204, keyWrite: 204, member: 404, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/agents/${await w.agent()}` })),
+
+  'POST /api/calls/start': guarded({ owner: 200, admin: 200, keyCalls: 200, stranger: 200, strangerKey: 200 }, (w) => ({ payload: { userId: w.owner.externalId } })),
+  'POST /api/calls/end/:callId': guarded({ owner: 200, admin: 200, keyCalls: 200, member: 404, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/api/calls/end/${await w.call()}` })),
+  // A userId in the path must be the caller's (members) or a user of the caller's tenant: a
+  // stranger naming our user gets an empty history of its own tenant.
+  'GET /api/calls/history/:userId': guarded({ owner: 200, admin: 200, keyRead: 200, stranger: 200, strangerKey: 200 }, (w) => ({ url: `/api/calls/history/${w.owner.id}` })),
+  'POST /api/calls/language': guarded({ owner: 200, admin: 200, keyWrite: 200, stranger: 200, strangerKey: 200 }, (w) => ({ payload: { prompt: 'Speak slowly.', userId: w.owner.externalId } })),
+};
+
+const operatorKey = 'matrix-operator-key-0123456789abcdefghij';
+let app: TestApplication;
+let passwordHash: string;
+beforeAll(async () => {
+  app = await startTestApplication({
+    env: {
+      ADMIN_API_KEY: operatorKey,
+      CORS_ORIGINS: 'https://app.example',
+      RATE_LIMIT_PER_IP: '1000000',
+      RATE_LIMIT_PER_CREDENTIAL: '1000000',
+      RATE_LIMIT_LOGIN: '10000',
+      RATE_LIMIT_LOGIN_PER_IP: '10000',
+      RATE_LIMIT_CALLS_PER_TENANT: '1000000',
+      MAX_CONCURRENT_CALLS_PER_TENANT: '1000000',
+    },
+  });
+  await app.http.ready();
+  passwordHash = await hashPassword(worldPassword);
+});
+afterAll(async () => {
+  await app.close();
+});
+
+const routeKey = (method: string, url: string) => `${method} ${url}`;
+
+describe('authorization matrix', () => {
+  it('has exactly one entry per route of the app', () => {
+    const routes = app.http.routeTable.map((r) => routeKey(r.method, r.url)).sort();
+    expect(routes.length).toBeGreaterThan(30);
+    expect(Object.keys(matrix).sort()).toEqual(routes);
+  });
+
+  for (const [key, entry] of Object.entries(matrix)) {
+    it(key, async () => {
+      const [method = 'GET', path = '/'] = key.split(' ');
+      const world = await buildWorld(app, { passwordHash, operatorKey });
+      const failures: string[] = [];
+      for (const actor of entry.public ? (['anonymous'] as const) : actors) {
+        const request = (await entry.request?.(world)) ?? {};
+        const headers: Record<string, string> = { ...world.headers[actor] };
+        if (method === 'OPTIONS') Object.assign(headers, { origin: 'https://app.example', 'access-control-request-method': 'GET' });
+        const options: InjectOptions = { method, url: request.url ?? path, headers };
+        if (request.payload !== undefined) options.payload = request.payload;
+        const res = await app.http.inject(options);
+        if (res.statusCode !== entry.expect[actor]) failures.push(`${actor}: expected ${String(entry.expect[actor])}, got ${String(res.statusCode)} ${res.body.slice(0, 160)}`);
+        const secrets = actor === 'stranger' || actor === 'strangerKey' ? world.tenantSecrets : actor === 'member' ? [world.ownerCallId, world.ownerAgentId] : [];
+        for (const secret of secrets) if (res.body.includes(secret)) failures.push(`${actor}: response reveals ${secret}`);
+      }
+      expect(failures).toEqual([]);
+    });
+  }
+});
