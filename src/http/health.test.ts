@@ -20,9 +20,12 @@ describe('health and documentation', () => {
   it('serves an OpenAPI 3 document listing the calls, agents and Aero routes, and a browsable UI', async () => {
     const doc = (await app.http.inject({ url: '/docs/json' })).json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toMatch(/^3\./);
-    for (const path of ['/v1/calls/', '/v1/calls/{callId}', '/v1/calls/{callId}/transcript', '/v1/calls/{callId}/end', '/v1/agents/', '/api/calls/start', '/api/calls/end/{callId}', '/api/calls/history/{userId}', '/api/calls/language', '/health', '/ready']) {
+    for (const path of ['/v1/calls/', '/v1/calls/{callId}', '/v1/calls/{callId}/transcript', '/v1/calls/{callId}/end', '/v1/agents/', '/api/calls/start', '/api/calls/end/{callId}', '/api/calls/history/{userId}', '/api/calls/language', '/health', '/ready', '/v1/auth/login', '/v1/auth/me', '/v1/users/', '/v1/api-keys/', '/v1/admin/tenants']) {
       expect(Object.keys(doc.paths), path).toContain(path);
     }
+    const paths = doc.paths as Record<string, Record<string, { security?: unknown[] }>>;
+    expect(paths['/v1/auth/login']?.post?.security).toEqual([]);
+    expect(paths['/v1/calls/']?.get?.security).toBeUndefined();
     const ui = await app.http.inject({ url: '/docs/' });
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toContain('text/html');

@@ -15,6 +15,7 @@ export const authPublicRoutes: FastifyPluginAsyncZod<{ identity: IdentityHttpDep
     {
       schema: {
         tags: ['auth'],
+        security: [],
         summary: 'Sign up: create a new tenant with you as its admin',
         description: 'Open when SIGNUP_ENABLED (the default); never joins an existing tenant. Admins add members with POST /v1/users.',
         body: registerBody,
@@ -34,6 +35,7 @@ export const authPublicRoutes: FastifyPluginAsyncZod<{ identity: IdentityHttpDep
       config: { limits: loginRateLimit },
       schema: {
         tags: ['auth'],
+        security: [],
         summary: 'Log in with email and password',
         body: loginBody,
         response: { 200: sessionSchema, ...errors },
@@ -50,6 +52,7 @@ export const authPublicRoutes: FastifyPluginAsyncZod<{ identity: IdentityHttpDep
     {
       schema: {
         tags: ['auth'],
+        security: [],
         summary: 'Trade a refresh token for a new pair (rotation)',
         description:
           'The refresh token is used up; the response carries its successor. Presenting a used refresh token again revokes its whole session. An access token is refused here.',

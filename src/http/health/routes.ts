@@ -16,6 +16,7 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = (app, op
     {
       schema: {
         tags: ['health'],
+        security: [],
         summary: 'Liveness: the process is up',
         response: { 200: z.object({ status: z.literal('ok') }) },
       },
@@ -28,6 +29,7 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = (app, op
     {
       schema: {
         tags: ['health'],
+        security: [],
         summary: 'Readiness: the database answers',
         response: {
           200: z.object({ status: z.literal('ready'), database: z.enum(['pglite', 'postgres']) }),
