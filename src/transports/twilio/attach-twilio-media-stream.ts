@@ -1,0 +1,224 @@
+/**
+ * Attaches the Twilio Media Streams endpoint to an HTTP server: a `ws` server (noServer mode) on the
+ * `upgrade` of the given paths. Every upgrade is checked by `verifyUpgrade` (the `X-Twilio-Signature`
+ * check) and refused with HTTP 403 before a WebSocket exists; accepted connections each run one
+ * {@link TwilioMediaStream}. The call id and the one-time stream token come from `start.customParameters`,
+ * never from the URL (Twilio forbids query strings in the stream URL).
+ */
+import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { systemClock, type Clock } from '../../core/clock.ts';
+import { newId } from '../../core/ids.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { TwilioCallConnector, VerifyTwilioUpgrade } from './twilio-connector.ts';
+import { resolveTwilioLimits, type TwilioStreamLimits } from './twilio-limits.ts';
+import { TwilioMediaStream, type TwilioSocket } from './twilio-media-stream.ts';
+
+/** Where Twilio connects: our path, and HandleHome's historical one. */
+export const DEFAULT_TWILIO_MEDIA_PATHS: readonly string[] = Object.freeze(['/twilio/media', '/media-stream']);
+
+export interface TwilioMediaStreamOptions {
+  /** Required: decides whether an upgrade comes from Twilio (see {@link VerifyTwilioUpgrade}). */
+  readonly verifyUpgrade: VerifyTwilioUpgrade;
+  readonly connector: TwilioCallConnector;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** URL paths served; default {@link DEFAULT_TWILIO_MEDIA_PATHS}. Other paths are left to other upgrade handlers. */
+  readonly paths?: readonly string[];
+  readonly limits?: Partial<TwilioStreamLimits>;
+}
+
+export interface TwilioMediaAttachment {
+  readonly wss: WebSocketServer;
+  /** Streams open now. */
+  readonly streams: ReadonlySet<TwilioMediaStream>;
+  /** Hangs up every call (`server_shutdown`), closes every stream and stops accepting upgrades. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** How long `close()` waits for Twilio to acknowledge the close before terminating. */
+const CLOSE_WAIT_MS = 1000;
+
+interface Context {
+  readonly options: TwilioMediaStreamOptions;
+  readonly limits: TwilioStreamLimits;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly httpServer: HttpServer;
+  readonly wss: WebSocketServer;
+  readonly paths: ReadonlySet<string>;
+  readonly sockets: Map<WebSocket, TwilioMediaStream>;
+  readonly isClosing: () => boolean;
+}
+
+export function attachTwilioMediaStream(httpServer: HttpServer, options: TwilioMediaStreamOptions): TwilioMediaAttachment {
+  const limits = resolveTwilioLimits(options.limits);
+  const clock = options.clock ?? systemClock;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, perMessageDeflate: false });
+  const sockets = new Map<WebSocket, TwilioMediaStream>();
+  const streams = new Set<TwilioMediaStream>();
+  let closing = false;
+  const context: Context = {
+    options,
+    limits,
+    clock,
+    logger: options.logger.child({ transport: 'twilio' }),
+    httpServer,
+    wss,
+    paths: new Set(options.paths ?? DEFAULT_TWILIO_MEDIA_PATHS),
+    sockets,
+    isClosing: () => closing,
+  };
+  const onUpgrade = upgradeHandler(context, streams);
+  httpServer.on('upgrade', onUpgrade);
+
+  let closed: Promise<void> | undefined;
+  return {
+    wss,
+    streams,
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        httpServer.off('upgrade', onUpgrade);
+        await closeStreams(sockets, clock);
+        await new Promise<void>((resolve) => {
+          wss.close(() => {
+            resolve();
+          });
+        });
+      })();
+      return closed;
+    },
+  };
+}
+
+function upgradeHandler(context: Context, streams: Set<TwilioMediaStream>): (request: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  const { logger } = context;
+  return (request, socket, head) => {
+    const pathname = URL.canParse(request.url ?? '', 'http://localhost') ? new URL(request.url ?? '', 'http://localhost').pathname : null;
+    if (pathname === null || !context.paths.has(pathname)) {
+      // Another handler may own this path; answer only when nobody else listens.
+      if (context.httpServer.listenerCount('upgrade') === 1) refuseUpgrade(socket, 404);
+      return;
+    }
+    socket.on('error', (error) => {
+      logger.debug({ err: error }, 'socket error during twilio upgrade');
+    });
+    if (context.isClosing()) {
+      refuseUpgrade(socket, 503);
+      return;
+    }
+    verify(context, request)
+      .then((status) => {
+        if (status !== 'accepted') {
+          logger.warn({ status, path: pathname }, 'twilio media upgrade refused');
+          refuseUpgrade(socket, status === 'refused' ? 403 : 500);
+          return;
+        }
+        if (context.isClosing() || socket.destroyed) {
+          socket.destroy();
+          return;
+        }
+        context.wss.handleUpgrade(request, socket, head, (ws) => {
+          const stream = serveStream(ws, context);
+          streams.add(stream);
+          ws.once('close', () => streams.delete(stream));
+        });
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'accepting a twilio stream failed');
+        socket.destroy();
+      });
+  };
+}
+
+/** Runs `verifyUpgrade` with a deadline; never rejects. */
+async function verify(context: Context, request: IncomingMessage): Promise<'accepted' | 'refused' | 'failed'> {
+  let cancelTimer: () => void = () => undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    cancelTimer = context.clock.setTimer(context.limits.verifyTimeoutMs, () => {
+      resolve('timeout');
+    });
+  });
+  try {
+    const verdict = await Promise.race([Promise.resolve(context.options.verifyUpgrade(request)), timedOut]);
+    if (verdict === 'timeout') {
+      context.logger.error({ timeoutMs: context.limits.verifyTimeoutMs }, 'twilio upgrade verification timed out');
+      return 'failed';
+    }
+    return verdict ? 'accepted' : 'refused';
+  } catch (error) {
+    context.logger.error({ err: error }, 'twilio upgrade verification failed');
+    return 'failed';
+  } finally {
+    cancelTimer();
+  }
+}
+
+function socketOf(ws: WebSocket): TwilioSocket {
+  return {
+    send(text) {
+      if (ws.readyState === WebSocket.OPEN) ws.send(text);
+    },
+    close(code, reason) {
+      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
+    },
+  };
+}
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
+}
+
+/** Wires one accepted connection's frames to its {@link TwilioMediaStream}. */
+function serveStream(ws: WebSocket, context: Context): TwilioMediaStream {
+  const { options, limits, clock } = context;
+  const logger = context.logger.child({ connectionId: newId() });
+  const stream = new TwilioMediaStream({ socket: socketOf(ws), connector: options.connector, limits, clock, logger });
+  context.sockets.set(ws, stream);
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) stream.receiveBinary();
+    else stream.receive(textOf(data));
+  });
+  ws.on('error', (error) => {
+    logger.debug({ err: error }, 'twilio websocket error');
+  });
+  ws.on('close', (code) => {
+    logger.debug({ code }, 'twilio websocket closed');
+    context.sockets.delete(ws);
+    stream.socketClosed();
+  });
+  return stream;
+}
+
+async function closeStreams(sockets: Map<WebSocket, TwilioMediaStream>, clock: Clock): Promise<void> {
+  const all = [...sockets.keys()];
+  const allClosed = Promise.all(all.map((ws) => new Promise<void>((resolve) => ws.once('close', () => { resolve(); }))));
+  for (const [, stream] of sockets) stream.shutdown();
+  let cancel: () => void = () => undefined;
+  const waited = new Promise<void>((resolve) => (cancel = clock.setTimer(CLOSE_WAIT_MS, resolve)));
+  await Promise.race([allClosed, waited]);
+  cancel();
+  for (const ws of all) ws.terminate();
+}
+
+const REFUSALS: Readonly<Record<number, { readonly code: string; readonly message: string }>> = {
+  403: { code: 'forbidden', message: 'Not a verified Twilio request' },
+  404: { code: 'route_not_found', message: 'Not found' },
+  500: { code: 'internal_error', message: 'The request could not be verified' },
+  503: { code: 'internal_error', message: 'Server is shutting down' },
+};
+
+/** Answers an upgrade with an HTTP error (`{ code, message }`, as the other realtime endpoints) and closes the socket. */
+function refuseUpgrade(socket: Duplex, status: 403 | 404 | 500 | 503): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const json = JSON.stringify(REFUSALS[status]);
+  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`, 'Connection: close', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(json)}`];
+  socket.once('finish', () => socket.destroy());
+  socket.end(`${head.join('\r\n')}\r\n\r\n${json}`);
+}
