@@ -87,6 +87,15 @@ describe('external identity tokens (a Firebase-like provider)', () => {
     await expect(verifier.verify(hs)).rejects.toMatchObject({ code: 'unauthenticated' });
   });
 
+  it('report an unreachable provider as provider_unavailable, not as a bad credential', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const offline = new ExternalJwtVerifier({ jwksUrl: `http://127.0.0.1:${port}/jwks.json`, issuer, audience, tenantSlug: 'voice-mode' }, { db: handle.db, clock });
+    await expect(offline.verify(await idToken({ sub: 'u' }))).rejects.toMatchObject({ code: 'provider_unavailable' });
+  });
+
   it('never takes a subject for one of our user ids', async () => {
     const first = await verifier.verify(await idToken({ sub: 'uid-a' }));
     const again = await verifier.verify(await idToken({ sub: first.userId ?? '' }));
