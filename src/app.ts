@@ -12,6 +12,11 @@ import { limitCallStarts } from './http/security/call-start-limiter.ts';
 import { createEngineLookup } from './engine-catalogue.ts';
 import { LiveCallRegistry } from './live-calls.ts';
 import { CallService } from './services/calls.ts';
+import { Companies } from './services/companies/companies.ts';
+import { CompanyMembers } from './services/companies/members.ts';
+import type { Mailer } from './services/mail/mailer.ts';
+import { SmtpMailer } from './services/mail/smtp-mailer.ts';
+import { PasswordResets } from './services/password-reset/password-resets.ts';
 import { createIdentity, prepareIdentity, type Identity } from './services/auth/identity.ts';
 import { realtimeAuthenticator } from './services/auth/realtime.ts';
 import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './store/database.ts';
@@ -33,6 +38,8 @@ export interface ApplicationOverrides {
   readonly clock?: Clock;
   /** Use an already open (and migrated) database instead of the configured one. */
   readonly database?: DatabaseHandle;
+  /** Outgoing mail instead of the SMTP transport of `SMTP_URL` (tests record messages). */
+  readonly mailer?: Mailer;
 }
 
 function readVersion(): string {
@@ -59,6 +66,23 @@ function identityOf(config: Config, database: DatabaseHandle, clock: Clock, logg
   );
 }
 
+/** The Lydia surface's services: companies, their users with names, password reset by mail. */
+function lydiaOf(config: Config, database: DatabaseHandle, identity: Identity, clock: Clock, logger: Logger, mailer: Mailer | undefined) {
+  const db = database.db;
+  return {
+    companies: new Companies({ db, clock }),
+    members: new CompanyMembers({ db, users: identity.users, accounts: identity.accounts, sessions: identity.sessions }),
+    passwordResets: new PasswordResets({
+      db,
+      clock,
+      sessions: identity.sessions,
+      mailer,
+      resetLink: (token) => config.mail.passwordResetUrl.replace('{token}', encodeURIComponent(token)),
+      logger,
+    }),
+  };
+}
+
 export function databaseTarget(config: Config): DatabaseTarget {
   return config.databaseUrl === undefined
     ? { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') }
@@ -77,6 +101,8 @@ export async function createApplication(config: Config, logger: Logger, override
     guards = await createAbuseGuards({ config: config.security, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, db: database.db, clock, logger });
     const liveCalls = new LiveCallRegistry({ db: database.db, clock, logger, engines: createEngineLookup(config), maxCallDurationS: config.security.maxCallDurationS });
     const calls = new CallService({ db: database.db, clock, liveCalls });
+    const smtp = overrides.mailer === undefined && config.mail.smtpUrl !== undefined ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from }) : undefined;
+    const mailer = overrides.mailer ?? smtp;
     const http = await buildApp({
       logger,
       database,
@@ -91,6 +117,7 @@ export async function createApplication(config: Config, logger: Logger, override
         signupEnabled: config.identity.signupEnabled,
         operatorKey: config.identity.adminApiKey,
       },
+      lydia: lydiaOf(config, database, identity, clock, logger, mailer),
       bodyLimitBytes: config.http.bodyLimitBytes,
       publicUrl: config.http.publicUrl,
       version: readVersion(),
@@ -117,6 +144,7 @@ export async function createApplication(config: Config, logger: Logger, override
           await webSocket.close();
           await http.close();
           await openGuards.close();
+          smtp?.close();
           if (!overrides.database) await database.close();
         })();
         return closing;

@@ -1,6 +1,9 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../core/ids.ts';
 import { hashPassword } from '../services/auth/passwords.ts';
+import type { MailMessage } from '../services/mail/mailer.ts';
+import { createTenantWithDefaults } from '../services/tenants.ts';
 import { actors, buildWorld, worldPassword, type Actor, type World } from '../testing/authorization-world.ts';
 import { startTestApplication, type TestApplication } from '../testing/test-application.ts';
 
@@ -34,6 +37,28 @@ function operatorOnly(status: Status, request?: Entry['request']): Entry {
 }
 
 const users = { member: 200, owner: 200, admin: 200, stranger: 200 } as const;
+
+/** A read of our company (`/api/companies/<our id><suffix>`): members, admins and read keys; 404 to strangers. */
+function companyRead(suffix: string): Entry {
+  return guarded({ ...users, keyRead: 200, stranger: 404, strangerKey: 404 }, (w) => ({ url: `/api/companies/${w.tenant.id}${suffix}` }));
+}
+
+/** A change to our company: admins and admin keys; 404 to strangers. */
+function companyWrite(suffix: string, payload?: object): Entry {
+  return guarded({ admin: 200, keyAdmin: 200, stranger: 404, strangerKey: 404 }, (w) => ({ url: `/api/companies/${w.tenant.id}${suffix}`, ...(payload ? { payload } : {}) }));
+}
+
+/** Mail sent by the app (password reset links), kept for the reset-password entries. */
+const mailbox: MailMessage[] = [];
+
+/** Asks for a password reset of `email` and returns the token of the mailed link. */
+async function resetToken(email: string | null): Promise<string> {
+  const before = mailbox.length;
+  await app.http.inject({ method: 'POST', url: '/api/auth/forgot-password', payload: { email } });
+  const token = /reset-password\/([A-Za-z0-9_-]{43})/.exec(mailbox[before]?.text ?? '')?.[1];
+  if (token === undefined) throw new Error('no reset mail');
+  return token;
+}
 let uniq = 0;
 const fresh = (label: string) => `${label}-${(uniq += 1)}-${Date.now()}`;
 
@@ -92,6 +117,59 @@ const matrix: Readonly<Record<string, Entry>> = {
   // stranger naming our user gets an empty history of its own tenant.
   'GET /api/calls/history/:userId': guarded({ owner: 200, admin: 200, keyRead: 200, stranger: 200, strangerKey: 200 }, (w) => ({ url: `/api/calls/history/${w.owner.id}` })),
   'POST /api/calls/language': guarded({ owner: 200, admin: 200, keyWrite: 200, stranger: 200, strangerKey: 200 }, (w) => ({ payload: { prompt: 'Speak slowly.', userId: w.owner.externalId } })),
+
+  // Lydia (docs/lydia.md). Companies are tenants: our company's id is 404 to strangers, reads need
+  // `read`, changes `admin`; "me" routes need a user token.
+  'POST /api/auth/register': open(201, () => ({ payload: { email: `${fresh('lydia')}@matrix.test`, password: worldPassword, firstName: 'Léa', lastName: 'Martin' } })),
+  'POST /api/auth/login': open(200, (w) => ({ payload: { email: w.owner.email, password: worldPassword } })),
+  'POST /api/auth/refresh-token': open(200, async (w) => ({ payload: { refreshToken: (await w.session(w.owner)).refreshToken } })),
+  'POST /api/auth/forgot-password': open(202, (w) => ({ payload: { email: w.owner.email } })),
+  'PUT /api/auth/reset-password/:token': open(200, async (w) => ({ url: `/api/auth/reset-password/${await resetToken(w.owner.email)}`, payload: { password: 'a brand new passphrase' } })),
+  'POST /api/auth/reset-password/:token': open(200, async (w) => ({ url: `/api/auth/reset-password/${await resetToken(w.owner.email)}`, payload: { password: 'a brand new passphrase' } })),
+  'GET /api/auth/me': guarded({ ...users }),
+  'POST /api/auth/logout': guarded({ ...users }),
+  'PUT /api/auth/profile': guarded({ ...users }, () => ({ payload: { firstName: 'Renamed' } })),
+  'PUT /api/auth/password': guarded({ ...users }, () => ({ payload: { currentPassword: worldPassword, newPassword: 'a brand new passphrase' } })),
+  'POST /api/auth/password': guarded({ ...users }, () => ({ payload: { currentPassword: worldPassword, newPassword: 'a brand new passphrase' } })),
+
+  'GET /api/users': guarded({ admin: 200, keyAdmin: 200, stranger: 200, strangerKey: 200 }),
+  'POST /api/users': guarded({ admin: 201, keyAdmin: 201, stranger: 201, strangerKey: 201 }, () => ({ payload: { email: `${fresh('lydia-new')}@matrix.test`, firstName: 'New', lastName: 'User' } })),
+  'GET /api/users/me/company': guarded({ ...users, keyRead: 200, strangerKey: 200 }),
+  'GET /api/users/:userId': guarded({ owner: 200, admin: 200, keyRead: 200, stranger: 404, strangerKey: 404 }, (w) => ({ url: `/api/users/${w.owner.id}` })),
+  // Members rename themselves here too, so the route needs `read`; changing others needs `admin` as well
+  // (an API key needs both).
+  'PUT /api/users/:userId': guarded({ admin: 200, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/api/users/${await w.user()}`, payload: { lastName: 'Renamed' } })),
+  'DELETE /api/users/:userId': guarded({ admin: 200, keyAdmin: 200, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/api/users/${await w.user()}` })),
+
+  'POST /api/companies': operatorOnly(201, () => ({ payload: { name: fresh('Company') } })),
+  'DELETE /api/companies/:id': operatorOnly(200, async () => ({ url: `/api/companies/${(await createTenantWithDefaults(app.database.db, { name: fresh('Doomed') })).id}` })),
+  'GET /api/companies': guarded({ ...users, keyRead: 200, strangerKey: 200 }),
+  'GET /api/companies/:id': companyRead(''),
+  'PUT /api/companies/:id': companyWrite('', { description: 'Changed' }),
+  'GET /api/companies/:id/settings': companyRead('/settings'),
+  'PUT /api/companies/:id/settings': companyWrite('/settings', { settings: { theme: 'dark' } }),
+  'GET /api/companies/:id/voice-assistant': companyRead('/voice-assistant'),
+  'PUT /api/companies/:id/voice-assistant': companyWrite('/voice-assistant', { prompts: { welcomePrompt: 'Bonjour, ici {{companyName}}.' } }),
+  'GET /api/companies/:companyId/business-hours': companyRead('/business-hours'),
+  'PUT /api/companies/:companyId/business-hours': companyWrite('/business-hours', { timeZone: 'Europe/Paris' }),
+  'GET /api/companies/:companyId/voice-config': companyRead('/voice-config'),
+  'PUT /api/companies/:companyId/voice-config': companyWrite('/voice-config', { voice: 'Polly.Mathieu' }),
+  'GET /api/companies/:companyId/custom-responses': companyRead('/custom-responses'),
+  'PUT /api/companies/:companyId/custom-responses': companyWrite('/custom-responses', { customResponses: [{ keyword: 'prix', response: 'Sur devis.' }] }),
+  'POST /api/companies/:companyId/custom-responses': guarded({ admin: 201, keyAdmin: 201, stranger: 404, strangerKey: 404 }, (w) => ({
+    url: `/api/companies/${w.tenant.id}/custom-responses`,
+    payload: { keyword: fresh('mot'), response: 'Réponse.' },
+  })),
+  'DELETE /api/companies/:companyId/custom-responses/:responseId': companyWrite(`/custom-responses/${newId()}`),
+  'GET /api/companies/:companyId/transfer-settings': companyRead('/transfer-settings'),
+  'PUT /api/companies/:companyId/transfer-settings': companyWrite('/transfer-settings', { enabled: true, phoneNumber: '+33123456789' }),
+
+  // AURA (docs/aura.md): its own signup and login; "me" routes need a user token.
+  'POST /api/v1/auth/register': open(201, () => ({ payload: { email: `${fresh('aura')}@matrix.test`, password: worldPassword, full_name: 'Aura User' } })),
+  'POST /api/v1/auth/login': open(200, (w) => ({ payload: { email: w.owner.email, password: worldPassword } })),
+  'GET /api/v1/auth/me': guarded({ ...users }),
+  'GET /api/v1/user/profile': guarded({ ...users }),
+  'PUT /api/v1/user/profile': guarded({ ...users }, () => ({ payload: { full_name: 'Renamed' } })),
 };
 
 const operatorKey = 'matrix-operator-key-0123456789abcdefghij';
@@ -99,6 +177,12 @@ let app: TestApplication;
 let passwordHash: string;
 beforeAll(async () => {
   app = await startTestApplication({
+    mailer: {
+      send: (message) => {
+        mailbox.push(message);
+        return Promise.resolve();
+      },
+    },
     env: {
       ADMIN_API_KEY: operatorKey,
       CORS_ORIGINS: 'https://app.example',

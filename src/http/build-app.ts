@@ -13,6 +13,7 @@ import type { Logger } from '../core/logger.ts';
 import type { CallService } from '../services/calls.ts';
 import type { DatabaseHandle } from '../store/database.ts';
 import { aeroRoutes } from './aero/routes.ts';
+import { auraRoutes } from './aura/routes.ts';
 import { agentRoutes } from './agents/routes.ts';
 import { adminRoutes } from './admin/routes.ts';
 import { apiKeyRoutes } from './api-keys/routes.ts';
@@ -23,6 +24,8 @@ import { callRoutes } from './calls/routes.ts';
 import { envelopeOf, toAppError } from './error-envelope.ts';
 import { healthRoutes } from './health/routes.ts';
 import type { IdentityHttpDeps } from './identity-deps.ts';
+import type { LydiaDeps } from './lydia/deps.ts';
+import { lydiaRoutes } from './lydia/routes.ts';
 import { recordRoute, type RouteEntry } from './route-table.ts';
 import { fastifyTrustProxy, swaggerUiCsp } from './security/browser-security.ts';
 import { securityPlugin, type HttpAbuseGuards } from './security/security-plugin.ts';
@@ -34,6 +37,8 @@ export interface HttpDeps {
   readonly calls: CallService;
   /** Authentication, accounts, users, API keys and the operator key. */
   readonly identity: IdentityHttpDeps;
+  /** Companies (tenant profiles), their users with names, password reset: the Lydia surface. */
+  readonly lydia: Omit<LydiaDeps, 'identity'>;
   readonly bodyLimitBytes: number;
   readonly publicUrl: string;
   readonly version: string;
@@ -103,6 +108,8 @@ export async function buildApp(deps: HttpDeps) {
         { name: 'users', description: 'The tenant’s users' },
         { name: 'api-keys', description: 'The tenant’s API keys' },
         { name: 'admin', description: 'Operator routes (ADMIN_API_KEY)' },
+        { name: 'lydia', description: 'Compatibility surface for Lydia clients: /api/auth, /api/users, /api/companies (docs/lydia.md)' },
+        { name: 'aura', description: 'Compatibility surface for AURA clients: /api/v1/auth, /api/v1/user (docs/aura.md)' },
       ],
       components: {
         securitySchemes: {
@@ -120,6 +127,9 @@ export async function buildApp(deps: HttpDeps) {
 
   await app.register(authPublicRoutes, { prefix: '/v1/auth', identity: deps.identity });
   await app.register(adminRoutes, { prefix: '/v1/admin', identity: deps.identity });
+  // Seed surfaces: each an encapsulated context with its own authentication and error bodies.
+  await app.register(lydiaRoutes, { prefix: '/api', identity: deps.identity, ...deps.lydia });
+  await app.register(auraRoutes, { prefix: '/api/v1', identity: deps.identity });
 
   await app.register(async (authenticated) => {
     await authenticated.register(authenticationPlugin, { authenticate: deps.identity.authenticate });

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { createApplication, type Application } from '../app.ts';
 import { parseConfig, type Config } from '../config/config.ts';
 import type { Clock } from '../core/clock.ts';
+import type { Mailer } from '../services/mail/mailer.ts';
 import type { DatabaseHandle } from '../store/database.ts';
 import { openTestDatabase } from './test-database.ts';
 
@@ -16,7 +17,7 @@ export interface TestApplication extends Application {
 }
 
 /** The whole application on a fresh test database, silent logs, ready for `http.inject()`. */
-export async function startTestApplication(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestApplication> {
+export async function startTestApplication(options: { clock?: Clock; env?: Record<string, string>; mailer?: Mailer } = {}): Promise<TestApplication> {
   const database: DatabaseHandle = await openTestDatabase();
   // Rate-limit counters of one application are its own, even on a shared Redis (integration run).
   const redisKeyPrefix = `sbtest:${randomUUID()}:`;
@@ -24,6 +25,7 @@ export async function startTestApplication(options: { clock?: Clock; env?: Recor
   const app = await createApplication(config, pino({ level: 'silent' }), {
     database,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.mailer ? { mailer: options.mailer } : {}),
   });
   return {
     ...app,

@@ -24,7 +24,7 @@ function presentedSecret(request: FastifyRequest): string | undefined {
  * Refuses anything but the operator key (`ADMIN_API_KEY`, compared in constant time). A valid tenant
  * credential is `forbidden` (it is real, just not enough); anything else is `unauthenticated`.
  */
-async function requireOperator(request: FastifyRequest, identity: IdentityHttpDeps): Promise<void> {
+export async function requireOperator(request: FastifyRequest, identity: IdentityHttpDeps): Promise<void> {
   const presented = presentedSecret(request);
   if (presented !== undefined && identity.operatorKey !== undefined && secretsEqual(presented, identity.operatorKey)) return;
   if (presented === undefined) throw new AppError('unauthenticated', 'Operator routes need the operator key (ADMIN_API_KEY) as a Bearer token or x-api-key');
