@@ -4,8 +4,10 @@
  * and garbage collection over the measured window.
  */
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
+import os from 'node:os';
 import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -89,6 +91,38 @@ export class ProcessMonitor {
       rssPeakMiB: mib(this.#rssPeak),
       heapUsedPeakMiB: mib(this.#heapPeak),
     };
+  }
+}
+
+/** Jiffies the whole machine spent busy and in total, from /proc/stat (null where there is none). */
+export function machineCpuTicks(): { readonly busy: number; readonly total: number } | null {
+  let text: string;
+  try {
+    text = readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return null;
+  }
+  const fields = (/^cpu\s+(.*)$/m.exec(text)?.[1] ?? '').trim().split(/\s+/).map(Number);
+  // user nice system idle iowait irq softirq steal …
+  const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return total > 0 ? { busy: total - idle, total } : null;
+}
+
+/**
+ * Waits until the machine has been quiet (under `maxBusyCores` busy) for a whole `windowMs`, checking
+ * window after window for at most `maxWaitMs`. Returns the busy cores of the last window.
+ */
+export async function waitForQuietMachine(options: { readonly maxBusyCores: number; readonly windowMs: number; readonly maxWaitMs: number }): Promise<number | null> {
+  const deadline = nowMs() + options.maxWaitMs;
+  const cores = os.cpus().length;
+  for (;;) {
+    const start = machineCpuTicks();
+    await new Promise((resolve) => setTimeout(resolve, options.windowMs));
+    const end = machineCpuTicks();
+    if (start === null || end === null) return null;
+    const busyCores = ((end.busy - start.busy) / Math.max(1, end.total - start.total)) * cores;
+    if (busyCores <= options.maxBusyCores || nowMs() >= deadline) return round(busyCores, 2);
   }
 }
 

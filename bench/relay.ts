@@ -22,9 +22,12 @@
  * estimated over IPC before the level (relay-process.ts) and removed from its stamps.
  *
  * `npx tsx bench/relay.ts [--levels 1,10,100] [--duration-ms 12000] [--database-url postgres://…]
- * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/relay]` runs it standalone; without `--output`
+ * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/relay] [--wait-quiet-s 600]` runs it standalone; without `--output`
  * results go to bench/results/relay.json (PGlite) or relay-postgres.json. `--cpu-profile` profiles the
  * server process over each level's streaming window (summarise with bench/cpu-profile-top.ts).
+ * `--wait-quiet-s` waits before each level, up to that long, for 5 s in which the machine is under 0.3
+ * cores busy (other jobs skew wall-clock latency); `RELAY_BENCH_WAIT_QUIET_S` does the same under
+ * `npm run bench`. Each level records the cores other jobs used while it ran.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -41,7 +44,18 @@ import { FAKE_OPENAI_API_KEY } from '../src/testing/fake-openai-realtime/index.t
 import { analyseFlows, type RelayFlows } from './relay-analysis.ts';
 import type { ChildMessage, ParentMessage } from './relay-client.ts';
 import { openBenchDatabase } from './relay-database.ts';
-import { alignClock, liveMemoryBytes, nextMessage, ProcessMonitor, round, startCpuProfile, type ClockAlignment, type ProcessStats } from './relay-process.ts';
+import {
+  alignClock,
+  liveMemoryBytes,
+  machineCpuTicks,
+  nextMessage,
+  ProcessMonitor,
+  round,
+  startCpuProfile,
+  waitForQuietMachine,
+  type ClockAlignment,
+  type ProcessStats,
+} from './relay-process.ts';
 import type { UpstreamChildMessage, UpstreamParentMessage } from './relay-upstream.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -59,6 +73,11 @@ export interface RelayLevelResult extends RelayFlows {
   readonly clientErrorSamples: string[];
   /** Each process over the streaming window (first frame to the end of the last reply's playout). */
   readonly processes: { readonly server: ProcessStats; readonly upstream: ProcessStats | null; readonly callers: ProcessStats };
+  /**
+   * Cores the whole machine kept busy over the window (/proc/stat), and how much of that was not the
+   * benchmark's three processes: other jobs competing for the same 2 cores.
+   */
+  readonly machine: { readonly busyCoresBefore: number | null; readonly busyCores: number; readonly otherCores: number } | null;
   /** The server process alone, per call. */
   readonly serverPerCall: {
     readonly cpuMsPerCallSecond: number;
@@ -92,6 +111,8 @@ export interface RelayBenchOptions {
   /** A PostgreSQL server to create a scratch database on; default in-memory PGlite. */
   readonly databaseUrl?: string;
   readonly warmup?: boolean;
+  /** Before each level, wait (up to this long) for the machine to be quiet; 0 does not wait. */
+  readonly waitQuietMs?: number;
   /** Writes a CPU profile of the server process over each level's streaming window to `<cpuProfile>-<calls>.cpuprofile`. */
   readonly cpuProfile?: string;
 }
@@ -100,7 +121,16 @@ function forkChild(file: string, flag: string): ChildProcess {
   return fork(join(here, file), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, [flag]: '1' } });
 }
 
-async function runLevel(calls: number, durationMs: number, database: DatabaseHandle, cpuProfile?: string): Promise<RelayLevelResult> {
+interface LevelParams {
+  readonly calls: number;
+  readonly durationMs: number;
+  readonly database: DatabaseHandle;
+  readonly cpuProfile?: string | undefined;
+  /** Busy cores measured just before the level (see waitForQuietMachine). */
+  readonly busyCoresBefore?: number | null;
+}
+
+async function runLevel({ calls, durationMs, database, cpuProfile, busyCoresBefore = null }: LevelParams): Promise<RelayLevelResult> {
   const upstream = forkChild('relay-upstream.ts', 'RELAY_BENCH_UPSTREAM');
   const toUpstream = (message: UpstreamParentMessage): void => {
     upstream.send(message);
@@ -127,10 +157,12 @@ async function runLevel(calls: number, durationMs: number, database: DatabaseHan
     const streamed = nextMessage<ChildMessage, 'streamed'>(callers, 'streamed', durationMs + 60_000);
     const stopProfile = cpuProfile === undefined ? null : await startCpuProfile(`${cpuProfile}-${String(calls)}.cpuprofile`);
     const monitor = new ProcessMonitor();
+    const machineStart = machineCpuTicks();
     monitor.start();
     toUpstream({ type: 'monitor-start' });
     await streamed;
     const server = monitor.stop();
+    const machineEnd = machineCpuTicks();
     await stopProfile?.();
     toUpstream({ type: 'monitor-stop' });
     const live = await liveMemoryBytes();
@@ -143,6 +175,9 @@ async function runLevel(calls: number, durationMs: number, database: DatabaseHan
     const flows = analyseFlows(results, fake.sessions, clocks.callers, clocks.upstream);
     const clientErrors = results.flatMap((r) => r.errors);
     const cpuMs = server.cpuUserMs + server.cpuSystemMs;
+    const ownCores = (server.percentOfOneCore + (fake.stats?.percentOfOneCore ?? 0) + callerStats.percentOfOneCore) / 100;
+    const busyCores =
+      machineStart === null || machineEnd === null ? null : ((machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total)) * os.cpus().length;
     return {
       concurrentCalls: calls,
       streamSeconds: durationMs / 1000,
@@ -152,6 +187,7 @@ async function runLevel(calls: number, durationMs: number, database: DatabaseHan
       protocolErrors: { rejectedByFake: flows.rejectedByFake, fakeErrorEvents: fake.errorEvents, clientErrors: clientErrors.length, callsNotEnded: results.filter((r) => !r.ended).length },
       clientErrorSamples: clientErrors.slice(0, 5),
       processes: { server, upstream: fake.stats, callers: callerStats },
+      machine: busyCores === null ? null : { busyCoresBefore, busyCores: round(busyCores, 2), otherCores: round(Math.max(0, busyCores - ownCores), 2) },
       serverPerCall: {
         cpuMsPerCallSecond: round(cpuMs / ((calls * server.wallMs) / 1000)),
         percentOfOneCore: round(server.percentOfOneCore / calls, 2),
@@ -176,7 +212,7 @@ function printLevel(level: RelayLevelResult): void {
       `upstream→caller p50 ${String(d.p50Ms)} p99 ${String(d.p99Ms)} max ${String(d.maxMs)} ms | ` +
       `cpu server ${String(p.server.percentOfOneCore)}% upstream ${String(p.upstream?.percentOfOneCore)}% callers ${String(p.callers.percentOfOneCore)}% | ` +
       `loop delay p99 server ${String(p.server.eventLoopDelay.p99Ms)} upstream ${String(p.upstream?.eventLoopDelay.p99Ms)} callers ${String(p.callers.eventLoopDelay.p99Ms)} ms | ` +
-      `lost bytes ${String(level.lostBytes)} | errors ${JSON.stringify(level.protocolErrors)}\n`,
+      `other load ${String(level.machine?.otherCores)} cores | lost bytes ${String(level.lostBytes)} | errors ${JSON.stringify(level.protocolErrors)}\n`,
   );
 }
 
@@ -186,9 +222,11 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
   const bench = await openBenchDatabase(options.databaseUrl);
   const levels: RelayLevelResult[] = [];
   try {
-    if (options.warmup ?? true) await runLevel(WARMUP.calls, WARMUP.durationMs, bench.database);
+    if (options.warmup ?? true) await runLevel({ calls: WARMUP.calls, durationMs: WARMUP.durationMs, database: bench.database });
     for (const calls of options.levels ?? LEVELS) {
-      const level = await runLevel(calls, durationMs, bench.database, options.cpuProfile);
+      const waitQuietMs = options.waitQuietMs ?? 0;
+      const busyCoresBefore = waitQuietMs > 0 ? await waitForQuietMachine({ maxBusyCores: 0.3, windowMs: 5_000, maxWaitMs: waitQuietMs }) : null;
+      const level = await runLevel({ calls, durationMs, database: bench.database, cpuProfile: options.cpuProfile, busyCoresBefore });
       levels.push(level);
       printLevel(level);
     }
@@ -229,7 +267,7 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
   return result;
 }
 
-/** `--levels 1,10,100 --duration-ms 12000 --database-url postgres://… --output file|- --no-warmup`. */
+/** `--levels 1,10,100 --duration-ms 12000 --database-url postgres://… --output file|- --no-warmup --cpu-profile prefix --wait-quiet-s 600`. */
 export function relayOptionsFromArgs(args: readonly string[]): RelayBenchOptions {
   const { values } = parseArgs({
     args: [...args],
@@ -240,16 +278,19 @@ export function relayOptionsFromArgs(args: readonly string[]): RelayBenchOptions
       output: { type: 'string' },
       'no-warmup': { type: 'boolean' },
       'cpu-profile': { type: 'string' },
+      'wait-quiet-s': { type: 'string' },
     },
     strict: true,
   });
   const databaseUrl = values['database-url'] ?? process.env.RELAY_BENCH_DATABASE_URL;
+  const waitQuietS = values['wait-quiet-s'] ?? process.env.RELAY_BENCH_WAIT_QUIET_S;
   return {
     ...(values.levels === undefined ? {} : { levels: values.levels.split(',').map(Number) }),
     ...(values['duration-ms'] === undefined ? {} : { durationMs: Number(values['duration-ms']) }),
     ...(databaseUrl === undefined || databaseUrl === '' ? {} : { databaseUrl }),
     ...(values.output === undefined ? {} : { output: values.output === '-' ? null : values.output }),
     ...(values['cpu-profile'] === undefined ? {} : { cpuProfile: values['cpu-profile'] }),
+    ...(waitQuietS === undefined || waitQuietS === '' ? {} : { waitQuietMs: Number(waitQuietS) * 1000 }),
     warmup: values['no-warmup'] !== true,
   };
 }
