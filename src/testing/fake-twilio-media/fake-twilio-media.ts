@@ -57,6 +57,8 @@ export class FakeTwilioMedia {
   readonly protocolErrors: ProtocolError[] = [];
   /** Mark names echoed back to the server, in order. */
   readonly marksEchoed: string[] = [];
+  /** The same echoes with when they were sent and whether a `clear` caused them (audio not played). */
+  readonly echoes: { readonly name: string; readonly atMs: number; readonly onClear: boolean }[] = [];
   readonly playback: TwilioPlayback;
   /** Caller audio (μ-law) sent in `media` frames, in order. */
   readonly sentAudio: Uint8Array[] = [];
@@ -85,10 +87,19 @@ export class FakeTwilioMedia {
     this.playback = new TwilioPlayback({
       clock: this.#clock,
       echoMarksOnClear: options.echoMarksOnClear ?? true,
-      echoMark: (name) => {
-        this.#echoMark(name);
+      echoMark: (name, onClear) => {
+        this.#echoMark(name, onClear);
       },
     });
+  }
+
+  /** The last mark echoed because its audio played (not because of a `clear`), or null. */
+  lastPlayedMark(): string | null {
+    for (let i = this.echoes.length - 1; i >= 0; i--) {
+      const echo = this.echoes[i];
+      if (echo !== undefined && !echo.onClear) return echo.name;
+    }
+    return null;
   }
 
   /** The close code the server (or `hangUp`) closed with; null while open. */
@@ -234,8 +245,9 @@ export class FakeTwilioMedia {
     this.#link.send(JSON.stringify({ ...message, sequenceNumber: String(this.#sequence), streamSid: this.streamSid }));
   }
 
-  #echoMark(name: string): void {
+  #echoMark(name: string, onClear: boolean): void {
     this.marksEchoed.push(name);
+    this.echoes.push({ name, atMs: this.#clock.nowMs(), onClear });
     this.#send({ event: 'mark', mark: { name } });
   }
 

@@ -23,8 +23,8 @@ interface Playing {
 
 export interface TwilioPlaybackParams {
   readonly clock: Clock;
-  /** Sends the echo of a mark to the server. */
-  readonly echoMark: (name: string) => void;
+  /** Sends the echo of a mark to the server; `onClear` when it is echoed because of a `clear` (its audio never played). */
+  readonly echoMark: (name: string, onClear: boolean) => void;
   readonly echoMarksOnClear: boolean;
 }
 
@@ -97,7 +97,7 @@ export class TwilioPlayback {
     this.#droppedBytes += this.#queuedBytes;
     this.#queuedBytes = 0;
     if (!this.#params.echoMarksOnClear) return;
-    for (const entry of queue) if (entry.kind === 'mark') this.#params.echoMark(entry.name);
+    for (const entry of queue) if (entry.kind === 'mark') this.#params.echoMark(entry.name, true);
   }
 
   /** The stream ended: nothing more plays or is echoed. */
@@ -116,7 +116,7 @@ export class TwilioPlayback {
       const head = this.#queue.shift();
       if (head === undefined) return;
       if (head.kind === 'mark') {
-        this.#params.echoMark(head.name);
+        this.#params.echoMark(head.name, false);
         continue;
       }
       this.#queuedBytes -= head.data.byteLength;

@@ -20,13 +20,18 @@ export const TEST_STREAM_TOKEN = 'stream-token-1';
 /** Records every start and the transport's events; answers with `respond` (default: accept). */
 export class RecordingTwilioConnector implements TwilioCallConnector {
   readonly starts: TwilioStartParams[] = [];
+  /** Caller events of every transport, by call id. */
+  readonly eventsByCall = new Map<string, TransportEvent[]>();
   /** Caller events of the latest transport, in order. */
-  readonly events: TransportEvent[] = [];
+  events: TransportEvent[] = [];
   respond: (params: TwilioStartParams) => Promise<StartCallResult> = () => Promise.resolve({ ok: true });
 
   startTwilioCall(params: TwilioStartParams): Promise<StartCallResult> {
     this.starts.push(params);
-    params.transport.events.onAny((event) => this.events.push(event));
+    const events: TransportEvent[] = [];
+    this.events = events;
+    this.eventsByCall.set(params.callId, events);
+    params.transport.events.onAny((event) => events.push(event));
     return this.respond(params);
   }
 
