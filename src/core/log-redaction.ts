@@ -112,14 +112,17 @@ const linePatterns: readonly RegExp[] = [
 
 const queryPattern = new RegExp(`([?&;](?:${secretQueryNames})=)[^&#\\s"]*`, 'gi');
 
+/** Secrets carried in a URL path: the token of a password reset link (`/api/auth/reset-password/<token>`). */
+const pathSecretPattern = /(\/reset-password\/)[^/?#\s"]+/gi;
+
 /** The serialized line with anything shaped like a credential or a phone number replaced. */
 export function scrubLogLine(line: string): string {
-  let out = line.replace(queryPattern, `$1${REDACTED}`);
+  let out = line.replace(queryPattern, `$1${REDACTED}`).replace(pathSecretPattern, `$1${REDACTED}`);
   for (const pattern of linePatterns) out = out.replace(pattern, REDACTED);
   return out;
 }
 
-/** A URL path with the values of credential-like query parameters replaced (`?access_token=[redacted]`). */
+/** A URL path with the values of credential-like query parameters and path secrets replaced (`?access_token=[redacted]`). */
 export function scrubUrl(url: string): string {
-  return url.replace(queryPattern, `$1${REDACTED}`);
+  return url.replace(queryPattern, `$1${REDACTED}`).replace(pathSecretPattern, `$1${REDACTED}`);
 }
