@@ -1,6 +1,7 @@
 import { createApplication, databaseTarget } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
 import { createLogger, type Logger } from './core/logger.ts';
+import { DatabaseInUseError } from './store/pglite-lock.ts';
 
 function reportProviders(config: Config, logger: Logger): void {
   if (config.openai.apiKey === undefined) {
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Switchboard failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // Expected refusals say what to do; anything else shows its stack.
+  const plain = error instanceof DatabaseInUseError || error instanceof ConfigError;
+  process.stderr.write(`Switchboard failed to start: ${error instanceof Error ? (plain ? error.message : (error.stack ?? error.message)) : String(error)}\n`);
   process.exit(1);
 });

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/config.ts';
+import { lockPgliteDir } from '../store/pglite-lock.ts';
 import { startTestApplication, type TestApplication } from '../testing/test-application.ts';
 import { runAdminCreate, usage } from './admin-create.ts';
 
@@ -59,6 +61,25 @@ describe('npm run admin:create', () => {
     expect(await run(['--email', 'x@x.test', '--tenant', 'X', '--bogus'])).toMatchObject({ code: 2 });
     const tenants = await app.database.db.query.tenants.findMany();
     expect(tenants.map((t) => t.name).sort()).toEqual(['Acme', 'Globex']);
+  });
+
+  it('refuses, saying why, while the server holds the embedded database', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-cli-busy-'));
+    const release = lockPgliteDir(join(dataDir, 'pglite'));
+    try {
+      let err = '';
+      const code = await runAdminCreate(['--email', 'busy@x.test', '--tenant', 'Busy'], {
+        config: parseConfig({ NODE_ENV: 'test', DATA_DIR: dataDir }),
+        readStdin: () => Promise.resolve(''),
+        out: () => undefined,
+        err: (text) => (err += text),
+      });
+      expect(code).toBe(1);
+      expect(err).toContain('is in use by process');
+    } finally {
+      release();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('is wired as an npm script that runs on a fresh data directory', () => {

@@ -13,6 +13,7 @@ import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { isAppError } from '../core/errors.ts';
 import { createTenantWithAdmin, generatePassword } from '../services/auth/accounts.ts';
 import { openDatabase, type DatabaseHandle } from '../store/database.ts';
+import { DatabaseInUseError } from '../store/pglite-lock.ts';
 
 export const usage = 'Usage: npm run admin:create -- --email <email> --tenant <tenant name> [--name <your name>] [--slug <tenant-slug>] [--password-stdin]';
 
@@ -57,7 +58,14 @@ export async function runAdminCreate(argv: readonly string[], deps: AdminCreateD
   }
   const generated = !args['password-stdin'];
   const password = generated ? generatePassword() : (await deps.readStdin()).replace(/\r?\n$/, '');
-  const database = deps.database ?? (await openDatabase(databaseTarget(deps.config)));
+  let database: DatabaseHandle;
+  try {
+    database = deps.database ?? (await openDatabase(databaseTarget(deps.config)));
+  } catch (error) {
+    if (!(error instanceof DatabaseInUseError)) throw error;
+    deps.err(`${error.message}\n`);
+    return 1;
+  }
   try {
     if (!deps.database) await database.migrate();
     const { tenant, user } = await createTenantWithAdmin(database.db, {

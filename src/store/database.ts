@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { lockPgliteDir } from './pglite-lock.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -68,9 +69,15 @@ async function openPglite(dataDir: string | undefined, template?: Blob): Promise
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  const client =
-    dataDir !== undefined ? new PGlite(dataDir) : template === undefined ? new PGlite() : new PGlite({ loadDataDir: template });
-  await client.waitReady;
+  const unlock = dataDir === undefined ? () => undefined : lockPgliteDir(dataDir);
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = dataDir !== undefined ? new PGlite(dataDir) : template === undefined ? new PGlite() : new PGlite({ loadDataDir: template });
+    await client.waitReady;
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = drizzle(client, { schema });
   return {
     db,
@@ -83,6 +90,7 @@ async function openPglite(dataDir: string | undefined, template?: Blob): Promise
     },
     async close() {
       if (!client.closed) await client.close();
+      unlock();
     },
     dump: () => client.dumpDataDir('none'),
   };
