@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock, silentLogger } from '../../testing/runtime-fakes/index.ts';
+import { ManualClock } from '../../testing/runtime-fakes/index.ts';
 import { TwilioOutbound } from './twilio-messages.ts';
 import { FRAME_BYTES, TwilioPlayout } from './twilio-playout.ts';
 
@@ -22,7 +22,7 @@ function playout(tailFlushMs = 60): { readonly playout: TwilioPlayout; readonly 
       ...(message.mark ? { name: message.mark.name } : {}),
     });
   };
-  return { playout: new TwilioPlayout({ send, outbound: new TwilioOutbound(STREAM), clock, logger: silentLogger(), tailFlushMs }), sent, clock };
+  return { playout: new TwilioPlayout({ send, outbound: new TwilioOutbound(STREAM), clock, tailFlushMs }), sent, clock };
 }
 
 /** Bytes 0..n-1 (mod 256, never 0xFF so padding is recognisable). */

@@ -61,6 +61,8 @@ export interface TwilioMediaStreamParams {
 /** Bad messages logged at `warn` per stream; later ones at `debug` (they are all counted). */
 const WARNED_BAD_MESSAGES = 3;
 
+type StartMessage = Extract<TwilioInbound, { event: 'start' }>;
+
 type State =
   | { readonly kind: 'awaiting_start' }
   | { readonly kind: 'starting' | 'live'; readonly streamSid: string; readonly transport: TwilioCallTransport }
@@ -168,7 +170,7 @@ export class TwilioMediaStream {
     }
   }
 
-  #onStart(message: Extract<TwilioInbound, { event: 'start' }>): void {
+  #onStart(message: StartMessage): void {
     if (this.#state.kind !== 'awaiting_start') {
       this.#bad({ reason: 'invalid_fields', event: 'start', detail: 'second start' });
       return;
@@ -176,17 +178,42 @@ export class TwilioMediaStream {
     this.#cancelStartTimer();
     this.#padder.messageArrived();
     this.#lastSequence = message.sequenceNumber;
-    const callId = message.customParameters[TWILIO_CALL_ID_PARAMETER];
-    const streamToken = message.customParameters[TWILIO_STREAM_TOKEN_PARAMETER];
-    this.#logger = this.#logger.child({ callSid: message.callSid, streamSid: message.streamSid, ...(callId === undefined ? {} : { callId: callId.slice(0, 64) }) });
-    if (callId === undefined || callId === '' || streamToken === undefined || streamToken === '') {
-      this.#logger.warn({ missing: callId ? TWILIO_STREAM_TOKEN_PARAMETER : TWILIO_CALL_ID_PARAMETER }, 'twilio stream refused: parameter missing');
+    const callId = message.customParameters[TWILIO_CALL_ID_PARAMETER] ?? '';
+    const streamToken = message.customParameters[TWILIO_STREAM_TOKEN_PARAMETER] ?? '';
+    this.#logger = this.#logger.child({ callSid: message.callSid, streamSid: message.streamSid, ...(callId === '' ? {} : { callId: callId.slice(0, 64) }) });
+    if (callId === '' || streamToken === '') {
+      this.#logger.warn({ missing: callId === '' ? TWILIO_CALL_ID_PARAMETER : TWILIO_STREAM_TOKEN_PARAMETER }, 'twilio stream refused: parameter missing');
       this.#state = { kind: 'stopped', transport: null };
       this.#params.socket.close(1008, 'call refused');
       return;
     }
+    const transport = this.#createTransport(message.streamSid, callId);
+    this.#state = { kind: 'starting', streamSid: message.streamSid, transport };
+    const { callSid, streamSid, accountSid, customParameters } = message;
+    this.#params.connector
+      .startTwilioCall({ callId, streamToken, callSid, streamSid, accountSid, customParameters, transport })
+      .catch((error: unknown): StartCallResult => {
+        this.#logger.error({ err: error }, 'the twilio call connector failed');
+        return { ok: false, code: 'internal_error', message: 'The call could not be started' };
+      })
+      .then((result) => {
+        this.#onStarted(transport, result);
+      })
+      .catch((error: unknown) => {
+        this.#logger.error({ err: error }, 'starting the twilio call failed unexpectedly');
+      });
+  }
+
+  #createTransport(streamSid: string, callId: string): TwilioCallTransport {
     const { socket, clock, limits } = this.#params;
-    const playout = new TwilioPlayout({ send: (text) => { socket.send(text); }, outbound: new TwilioOutbound(message.streamSid), clock, logger: this.#logger, tailFlushMs: limits.tailFlushMs });
+    const playout = new TwilioPlayout({
+      send: (text) => {
+        socket.send(text);
+      },
+      outbound: new TwilioOutbound(streamSid),
+      clock,
+      tailFlushMs: limits.tailFlushMs,
+    });
     this.stats.outbound = playout.stats;
     const transport: TwilioCallTransport = new TwilioCallTransport({
       callId,
@@ -195,19 +222,14 @@ export class TwilioMediaStream {
       logger: this.#logger,
       maxHeldAudioMs: limits.maxHeldAudioMs,
       closeDrainMs: limits.closeDrainMs,
-      closeSocket: (code, reason) => { socket.close(code, reason); },
-      onClosed: () => { this.#onTransportClosed(transport); },
+      closeSocket: (code, reason) => {
+        socket.close(code, reason);
+      },
+      onClosed: () => {
+        this.#onTransportClosed(transport);
+      },
     });
-    this.#state = { kind: 'starting', streamSid: message.streamSid, transport };
-    const params = { callId, streamToken, callSid: message.callSid, streamSid: message.streamSid, accountSid: message.accountSid, customParameters: message.customParameters, transport };
-    this.#params.connector
-      .startTwilioCall(params)
-      .catch((error: unknown): StartCallResult => {
-        this.#logger.error({ err: error }, 'the twilio call connector failed');
-        return { ok: false, code: 'internal_error', message: 'The call could not be started' };
-      })
-      .then((result) => { this.#onStarted(transport, result); })
-      .catch((error: unknown) => { this.#logger.error({ err: error }, 'starting the twilio call failed unexpectedly'); });
+    return transport;
   }
 
   #onStarted(transport: TwilioCallTransport, result: StartCallResult): void {

@@ -16,7 +16,6 @@
 import { AudioFramer } from '../../audio/framer.ts';
 import { silenceByte } from '../../audio/format.ts';
 import type { Clock } from '../../core/clock.ts';
-import type { Logger } from '../../core/logger.ts';
 import { TWILIO_AUDIO_FORMAT, type TwilioOutbound } from './twilio-messages.ts';
 
 /** μ-law 8 kHz: 8 bytes per millisecond. */
@@ -66,7 +65,6 @@ export interface TwilioPlayoutParams {
   readonly send: (text: string) => void;
   readonly outbound: TwilioOutbound;
   readonly clock: Clock;
-  readonly logger: Logger;
   /** Idle time after which a carried partial frame is sent, padded with silence. */
   readonly tailFlushMs: number;
 }
