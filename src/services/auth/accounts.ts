@@ -8,7 +8,7 @@ import type { UserRow } from '../../store/schema/users.ts';
 import { isUniqueViolation } from '../../store/unique-violation.ts';
 import { createTenantWithDefaults } from '../tenants.ts';
 import { checkPasswordPolicy, normaliseEmail } from './account-rules.ts';
-import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import { hashPassword, needsRehash, prepareDummyHash, verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import type { Sessions, TokenPair } from './sessions.ts';
 
 /** A strong password for an account created without one (CLI, admin-created users); shown once. */
@@ -55,6 +55,8 @@ export class Accounts {
   constructor(deps: { readonly db: Database; readonly sessions: Sessions }) {
     this.#db = deps.db;
     this.#sessions = deps.sessions;
+    // So that even the first login with an unknown email costs one verification, not a hash and a verification.
+    void prepareDummyHash();
   }
 
   async register(params: { email: string; password: string; name?: string | undefined; tenantName: string }): Promise<{ tenant: TenantRow; user: UserRow; tokens: TokenPair }> {
@@ -109,6 +111,9 @@ export class Accounts {
       tenantId: user.tenantId,
       userId: user.id,
       changes: { ...(params.name === undefined ? {} : { displayName: params.name }), ...(email === undefined ? {} : { email }) },
+    }).catch((error: unknown) => {
+      if (isUniqueViolation(error)) throw new AppError('email_taken', 'An account with this email already exists');
+      throw error;
     });
     if (!updated) throw new AppError('unauthenticated', 'The authenticated user no longer exists');
     return updated;

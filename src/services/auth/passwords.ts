@@ -66,12 +66,17 @@ export function needsRehash(stored: string, params: ScryptParams = currentScrypt
 
 let dummyHash: Promise<string> | undefined;
 
+/** Computes (once, in the background) the hash {@link verifyAgainstDummy} verifies against. */
+export function prepareDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword('switchboard-dummy-password');
+  return dummyHash;
+}
+
 /**
  * Spends the time of one real verification and returns `false`: called when the account does not
  * exist (or has no password), so response time does not tell which emails have accounts.
  */
 export async function verifyAgainstDummy(password: string): Promise<false> {
-  dummyHash ??= hashPassword('switchboard-dummy-password');
-  await verifyPassword(password, await dummyHash);
+  await verifyPassword(password, await prepareDummyHash());
   return false;
 }
