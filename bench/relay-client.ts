@@ -3,7 +3,7 @@
  * that the callers' CPU stays out of the server's measurement. Talks to the parent over IPC:
  *
  * - `{ type: 'ping', id }` → `{ type: 'pong', id, atMs }` (clock alignment, see relay-process.ts);
- * - `{ type: 'run', baseUrl, calls, durationMs }` → `{ type: 'started', callIds }` once every call has
+ * - `{ type: 'run', baseUrl, token, calls, durationMs }` (token: a bearer access token) → `{ type: 'started', callIds }` once every call has
  *   `call-started` (started one after another, so the fake's n-th session is the n-th call), then
  *   streams for `durationMs`, waits `PLAYOUT_MS` for the last replies and sends `{ type: 'streamed' }`;
  * - `{ type: 'hangup' }` → ends every call and answers `{ type: 'done', calls, stats }`, with this
@@ -28,7 +28,7 @@ export interface ClientCallResult {
 
 export type ParentMessage =
   | { readonly type: 'ping'; readonly id: number }
-  | { readonly type: 'run'; readonly baseUrl: string; readonly calls: number; readonly durationMs: number }
+  | { readonly type: 'run'; readonly baseUrl: string; readonly token: string; readonly calls: number; readonly durationMs: number }
   | { readonly type: 'hangup' };
 
 export type ChildMessage =
@@ -74,14 +74,16 @@ interface LiveCall {
   readonly result: ClientCallResult;
 }
 
-async function startCall(baseUrl: string, index: number): Promise<LiveCall> {
+async function startCall(baseUrl: string, token: string, index: number): Promise<LiveCall> {
   const response = await fetch(`${baseUrl}/api/calls/start`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ userId: `bench-relay-${String(index)}` }),
   });
-  const { callId } = (await response.json()) as { callId: string };
-  const socket = io(baseUrl, { transports: ['websocket'], forceNew: true });
+  const body = (await response.json()) as { callId?: string };
+  if (!response.ok || body.callId === undefined) throw new Error(`POST /api/calls/start answered ${String(response.status)}: ${JSON.stringify(body)}`);
+  const { callId } = body;
+  const socket = io(baseUrl, { transports: ['websocket'], forceNew: true, auth: { token } });
   const result: ClientCallResult = { callId, frameSentAtMs: [], audioReceivedAtMs: [], audioReceivedB64Chars: [], errors: [], ended: false };
   socket.on('ai-audio-delta', (payload: { audio: string }) => {
     result.audioReceivedAtMs.push(nowMs());
@@ -95,7 +97,11 @@ async function startCall(baseUrl: string, index: number): Promise<LiveCall> {
   });
   const started = waitFor<{ callId: string }>(socket, 'call-started');
   socket.emit('start-call', { callId, inputSampleRate: 24_000, outputSampleRate: 24_000 });
-  await started;
+  try {
+    await started;
+  } catch (error) {
+    throw new Error(`call ${String(index)}: ${String(error)}; errors: ${result.errors.join('; ')}`, { cause: error });
+  }
   return { socket, result };
 }
 
@@ -115,9 +121,9 @@ async function stream(call: LiveCall, startAtMs: number, durationMs: number, pha
 
 let hangup: () => void = () => undefined;
 
-async function run(baseUrl: string, count: number, durationMs: number): Promise<void> {
+async function run(baseUrl: string, token: string, count: number, durationMs: number): Promise<void> {
   const calls: LiveCall[] = [];
-  for (let i = 0; i < count; i += 1) calls.push(await startCall(baseUrl, i));
+  for (let i = 0; i < count; i += 1) calls.push(await startCall(baseUrl, token, i));
   send({ type: 'started', callIds: calls.map((c) => c.result.callId) });
   const monitor = new ProcessMonitor();
   monitor.start();
@@ -157,7 +163,7 @@ if (process.env.RELAY_BENCH_CLIENT === '1') {
       return;
     }
     if (message.type !== 'run') return;
-    run(message.baseUrl, message.calls, message.durationMs).catch((error: unknown) => {
+    run(message.baseUrl, message.token, message.calls, message.durationMs).catch((error: unknown) => {
       send({ type: 'failed', message: describeError(error) });
     });
   });

@@ -41,6 +41,7 @@ import { createApplication } from '../src/app.ts';
 import { parseConfig } from '../src/config/config.ts';
 import type { DatabaseHandle } from '../src/store/database.ts';
 import { FAKE_OPENAI_API_KEY } from '../src/testing/fake-openai-realtime/index.ts';
+import { createTestUser } from '../src/testing/test-application.ts';
 import { analyseFlows, type RelayFlows } from './relay-analysis.ts';
 import type { ChildMessage, ParentMessage } from './relay-client.ts';
 import { openBenchDatabase } from './relay-database.ts';
@@ -63,6 +64,23 @@ const LEVELS = [1, 10, 100] as const;
 const DURATION_MS = 12_000;
 const WARMUP = { calls: 10, durationMs: 4_000 } as const;
 const TARGET_P99_MS = 5;
+const UNLIMITED = '1000000';
+
+/**
+ * The server's configuration: silent logs, the fake upstream's key, a fixed JWT secret (nothing is
+ * written under DATA_DIR), and the abuse limits (docs/security.md) lifted: one tenant on one address
+ * drives every call.
+ */
+const BENCH_ENV = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  JWT_SECRET: 'switchboard-relay-bench-jwt-secret-0123456789',
+  OPENAI_API_KEY: FAKE_OPENAI_API_KEY,
+  RATE_LIMIT_PER_IP: UNLIMITED,
+  RATE_LIMIT_PER_CREDENTIAL: UNLIMITED,
+  RATE_LIMIT_CALLS_PER_TENANT: UNLIMITED,
+  MAX_CONCURRENT_CALLS_PER_TENANT: UNLIMITED,
+} as const;
 
 export interface RelayLevelResult extends RelayFlows {
   readonly concurrentCalls: number;
@@ -139,10 +157,10 @@ async function runLevel({ calls, durationMs, database, cpuProfile, busyCoresBefo
   let app: Awaited<ReturnType<typeof createApplication>> | null = null;
   try {
     const { baseUrl: fakeUrl } = await nextMessage<UpstreamChildMessage, 'ready'>(upstream, 'ready', 60_000);
-    // One tenant on one address drives every call: lift the abuse limits (docs/security.md) out of the way.
-    const unlimited = { RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_CREDENTIAL: '1000000', RATE_LIMIT_CALLS_PER_TENANT: '1000000', MAX_CONCURRENT_CALLS_PER_TENANT: '1000000' };
-    const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', OPENAI_API_KEY: FAKE_OPENAI_API_KEY, OPENAI_BASE_URL: fakeUrl, ...unlimited });
+    const config = parseConfig({ ...BENCH_ENV, OPENAI_BASE_URL: fakeUrl });
     app = await createApplication(config, pino({ level: 'silent' }), { database });
+    // The callers act as one admin of a fresh tenant (a bearer token on the REST call and in the Socket.IO handshake).
+    const { accessToken: token } = await createTestUser(app);
     await app.http.listen({ host: '127.0.0.1', port: 0 });
     const baseUrl = `http://127.0.0.1:${String((app.http.server.address() as AddressInfo).port)}`;
     callers = forkChild('relay-client.ts', 'RELAY_BENCH_CLIENT');
@@ -152,7 +170,7 @@ async function runLevel({ calls, durationMs, database, cpuProfile, busyCoresBefo
     const clocks = { callers: await alignClock(callers), upstream: await alignClock(upstream) };
     const before = await liveMemoryBytes();
     const started = nextMessage<ChildMessage, 'started'>(callers, 'started', 120_000);
-    toCallers({ type: 'run', baseUrl, calls, durationMs });
+    toCallers({ type: 'run', baseUrl, token, calls, durationMs });
     await started;
     const streamed = nextMessage<ChildMessage, 'streamed'>(callers, 'streamed', durationMs + 60_000);
     const stopProfile = cpuProfile === undefined ? null : await startCpuProfile(`${cpuProfile}-${String(calls)}.cpuprofile`);
