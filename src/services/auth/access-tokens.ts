@@ -41,7 +41,7 @@ export class AccessTokens {
     return this.#ttlMs;
   }
 
-  async issue(user: { readonly id: string; readonly tenantId: string; readonly role: Role; readonly sessionVersion: number }): Promise<{ token: string; expiresAt: Date }> {
+  async issue(user: { readonly id: string; readonly tenantId: string; readonly role: Role; readonly sessionVersion: number }): Promise<{ token: string; expiresAt: Date; lifetimeS: number }> {
     const nowS = Math.floor(this.#clock.nowMs() / 1000);
     const expS = nowS + Math.max(1, Math.round(this.#ttlMs / 1000));
     const token = await new SignJWT({ tid: user.tenantId, role: user.role, sv: user.sessionVersion })
@@ -52,7 +52,7 @@ export class AccessTokens {
       .setIssuedAt(nowS)
       .setExpirationTime(expS)
       .sign(this.#key);
-    return { token, expiresAt: new Date(expS * 1000) };
+    return { token, expiresAt: new Date(expS * 1000), lifetimeS: expS - nowS };
   }
 
   /** The claims of a valid token; throws `unauthenticated` saying whether it expired or is invalid. */

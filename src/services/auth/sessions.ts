@@ -126,7 +126,8 @@ export class Sessions {
       tokens: {
         tokenType: 'Bearer',
         accessToken: access.token,
-        expiresIn: Math.round((access.expiresAt.getTime() - nowMs) / 1000),
+        // The token's own lifetime (exp − iat), not a difference of two clock readings that drifts under load.
+        expiresIn: access.lifetimeS,
         accessTokenExpiresAt: access.expiresAt,
         refreshToken,
         refreshTokenExpiresAt,
