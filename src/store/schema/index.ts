@@ -9,3 +9,6 @@ export * from './api-keys.ts';
 export * from './company-profiles.ts';
 export * from './user-names.ts';
 export * from './password-reset-tokens.ts';
+export * from './phone-numbers.ts';
+export * from './telephony-calls.ts';
+export * from './stream-tokens.ts';
