@@ -21,6 +21,8 @@ export interface Principal {
   readonly role: Role;
   readonly kind: 'user' | 'api_key';
   readonly scopes: readonly Scope[];
+  /** The API key's id when `kind` is `api_key` (rate limits count each key on its own). */
+  readonly apiKeyId?: string;
 }
 
 const roleScopes: Readonly<Record<Role, readonly Scope[]>> = {
@@ -38,8 +40,9 @@ export function userPrincipal(user: { readonly tenantId: string; readonly id: st
 }
 
 /** The principal of an API key: acts for its tenant, with admin reach limited to its scopes. */
-export function apiKeyPrincipal(key: { readonly tenantId: string; readonly scopes: readonly Scope[] }): Principal {
-  return { tenantId: key.tenantId, userId: null, role: 'admin', kind: 'api_key', scopes: key.scopes };
+export function apiKeyPrincipal(key: { readonly tenantId: string; readonly scopes: readonly Scope[]; readonly id?: string }): Principal {
+  const principal: Principal = { tenantId: key.tenantId, userId: null, role: 'admin', kind: 'api_key', scopes: key.scopes };
+  return key.id === undefined ? principal : { ...principal, apiKeyId: key.id };
 }
 
 export function hasScope(principal: Principal, scope: Scope): boolean {

@@ -71,7 +71,8 @@ export function loginIdentifierKey(body: unknown): string | undefined {
 export function credentialKey(request: FastifyRequest): string | undefined {
   const principal = request.principal;
   if (principal === null) return undefined;
-  return principal.userId === null ? `key:${principal.tenantId}` : `user:${principal.userId}`;
+  if (principal.userId !== null) return `user:${principal.userId}`;
+  return principal.apiKeyId === undefined ? `key:${principal.tenantId}` : `key:${principal.apiKeyId}`;
 }
 
 /** The HTTP rules with the configured limits. */

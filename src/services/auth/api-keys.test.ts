@@ -37,7 +37,7 @@ describe('API keys', () => {
     const stored = await findApiKeyById(handle.db, { id: row.id });
     expect(JSON.stringify(stored)).not.toContain(parsed?.secret);
     expect(stored?.secretHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(await keys.authenticate(key)).toEqual({ tenantId: tenant.id, userId: null, role: 'admin', kind: 'api_key', scopes: ['read', 'calls'] });
+    expect(await keys.authenticate(key)).toEqual({ tenantId: tenant.id, userId: null, role: 'admin', kind: 'api_key', scopes: ['read', 'calls'], apiKeyId: row.id });
   });
 
   it('compare the secret with timingSafeEqual, and refuse a wrong secret, a malformed key and a revoked key', async () => {
