@@ -12,6 +12,7 @@ import {
   type LatencySummary,
 } from '../schema/calls.ts';
 import { appendCallEvent } from './call-events.ts';
+import { enqueueLifecycleJob } from './call-lifecycle-jobs.ts';
 
 export interface NewCall {
   readonly id: string;
@@ -140,6 +141,8 @@ export async function transitionCall(db: Executor, params: TransitionParams): Pr
       data: { from: current.status, to: params.to, ...(params.reason === undefined ? {} : { reason: params.reason }) },
       at: params.at,
     });
+    // Outbox: a start or an end enqueues its lifecycle job (webhooks, post-call work) in this transaction.
+    await enqueueLifecycleJob(tx, row, current.status, params.at);
     return ok(row);
   });
 }

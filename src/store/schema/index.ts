@@ -12,3 +12,7 @@ export * from './password-reset-tokens.ts';
 export * from './phone-numbers.ts';
 export * from './telephony-calls.ts';
 export * from './stream-tokens.ts';
+export * from './jobs.ts';
+export * from './webhook-endpoints.ts';
+export * from './webhook-events.ts';
+export * from './webhook-deliveries.ts';
