@@ -19,6 +19,8 @@ const hello = [{ role: 'user' as const, content: 'Bonjour' }];
 describe('fake OpenAI chat completions', () => {
   it('answers a scripted text reply in the shape the official client reads, and records the request', async () => {
     const { fake, client } = await start(text('Bienvenue.'));
+    // max_tokens is what the IVR sends (every OpenAI-compatible server reads it).
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'Be brief.' }, ...hello], max_tokens: 150, temperature: 0.5 });
     expect(completion.object).toBe('chat.completion');
     expect(completion.choices[0]?.message.content).toBe('Bienvenue.');
