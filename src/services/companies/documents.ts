@@ -60,6 +60,8 @@ export const transferSettingsShape = z.strictObject({
   enabled: z.boolean(),
   phoneNumber: e164.nullable(),
   message: shortText(500),
+  /** The caller id the transferred leg shows (a number of the Twilio account); absent: the caller's own number. */
+  callerId: e164.nullable().optional(),
 });
 export const transferSettingsSchema = transferSettingsShape.refine((t) => !t.enabled || t.phoneNumber !== null, {
   message: 'is required when transfer is enabled',
