@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './core/clock.ts';
 import type { Logger } from './core/logger.ts';
 import { credentialAuthenticator } from './http/authentication.ts';
 import { buildApp, type App } from './http/build-app.ts';
+import { twilioUpgradeVerifier } from './http/twilio/upgrade-verifier.ts';
 import { createAbuseGuards, type AbuseGuards } from './http/security/abuse-guards.ts';
 import { socketIoOriginOptions } from './http/security/browser-security.ts';
 import { limitCallStarts } from './http/security/call-start-limiter.ts';
@@ -20,7 +21,9 @@ import { PasswordResets } from './services/password-reset/password-resets.ts';
 import { createIdentity, prepareIdentity, type Identity } from './services/auth/identity.ts';
 import { realtimeAuthenticator } from './services/auth/realtime.ts';
 import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './store/database.ts';
+import { createTelephony } from './telephony.ts';
 import { attachSocketIo } from './transports/socketio/attach-socket-io.ts';
+import { attachTwilioMediaStream } from './transports/twilio/attach-twilio-media-stream.ts';
 import { attachWebSocket } from './transports/websocket/attach-websocket.ts';
 
 export interface Application {
@@ -101,6 +104,15 @@ export async function createApplication(config: Config, logger: Logger, override
     guards = await createAbuseGuards({ config: config.security, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, db: database.db, clock, logger });
     const liveCalls = new LiveCallRegistry({ db: database.db, clock, logger, engines: createEngineLookup(config), maxCallDurationS: config.security.maxCallDurationS });
     const calls = new CallService({ db: database.db, clock, liveCalls });
+    const openGuards = guards;
+    const telephony = createTelephony({
+      config,
+      db: database.db,
+      clock,
+      logger,
+      liveCalls,
+      countOpenCalls: (tenantId) => openGuards.countOpenCalls(tenantId),
+    });
     const smtp = overrides.mailer === undefined && config.mail.smtpUrl !== undefined ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from }) : undefined;
     const mailer = overrides.mailer ?? smtp;
     const http = await buildApp({
@@ -122,6 +134,7 @@ export async function createApplication(config: Config, logger: Logger, override
       publicUrl: config.http.publicUrl,
       version: readVersion(),
       security: guards,
+      twilio: telephony.http,
     });
     // The same credentials as HTTP; a connection without them is refused before any audio flows.
     const authenticateRealtime = realtimeAuthenticator(identity.authenticator, logger);
@@ -130,7 +143,13 @@ export async function createApplication(config: Config, logger: Logger, override
     const serverOptions = socketIoOriginOptions(config.security.corsOrigins, config.http.publicUrl);
     const socketIo = attachSocketIo(http.server, { authenticate: authenticateRealtime, connector, logger, clock, serverOptions });
     const webSocket = attachWebSocket(http.server, { authenticate: authenticateRealtime, connector, logger, clock });
-    const openGuards = guards;
+    // Twilio media streams: the upgrade proves itself with X-Twilio-Signature, the stream with its one-time token.
+    const twilioMedia = attachTwilioMediaStream(http.server, {
+      verifyUpgrade: twilioUpgradeVerifier({ ...telephony.http.webhooks, logger }),
+      connector: telephony.connector,
+      logger,
+      clock,
+    });
     let closing: Promise<void> | undefined;
     return {
       http,
@@ -142,6 +161,7 @@ export async function createApplication(config: Config, logger: Logger, override
           await liveCalls.endAll('server_shutdown');
           await socketIo.close();
           await webSocket.close();
+          await twilioMedia.close();
           await http.close();
           await openGuards.close();
           smtp?.close();

@@ -2,7 +2,7 @@ import type { Clock } from './core/clock.ts';
 import type { ErrorCode } from './core/errors.ts';
 import { isUuid } from './core/ids.ts';
 import type { Logger } from './core/logger.ts';
-import { CallSession } from './runtime/call-session.ts';
+import { CallSession, type CallEndResult } from './runtime/call-session.ts';
 import type { Engine } from './runtime/ports.ts';
 import { createStoreCallSink } from './services/call-sink.ts';
 import type { LiveCalls } from './services/calls.ts';
@@ -75,6 +75,11 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
     void session.ended.finally(() => this.#sessions.delete(callId));
     void session.start();
     return { ok: true };
+  }
+
+  /** How a call running here ends (resolves once it has), or `undefined` when this process does not run it. */
+  ended(callId: string): Promise<CallEndResult> | undefined {
+    return this.#sessions.get(callId)?.ended;
   }
 
   async end(callId: string, reason: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import { identityConfigOf, identityProblems, type IdentityConfig } from './ident
 import { mailConfigOf, type MailConfig } from './mail.ts';
 import { envSchema, type Env } from './schema.ts';
 import { securityConfigOf, type SecurityConfig } from './security.ts';
+import { twilioConfigOf, twilioProblems, type TwilioConfig } from './twilio.ts';
 
 export type NodeEnv = Env['NODE_ENV'];
 
@@ -37,11 +38,8 @@ export interface Config {
     readonly chatModel: string;
   };
   readonly gemini: { readonly apiKey: string | undefined; readonly baseUrl: string };
-  readonly twilio: {
-    readonly accountSid: string | undefined;
-    readonly authToken: string | undefined;
-    readonly apiBaseUrl: string;
-  };
+  /** Phone calls: signature checks, outbound calls (docs/twilio.md). */
+  readonly twilio: TwilioConfig;
 }
 
 export class ConfigError extends Error {
@@ -65,9 +63,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
   }
   const e = parsed.data;
-  const problems = identityProblems(e);
-  if (problems.length > 0) throw new ConfigError(problems);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const problems = [...identityProblems(e), ...twilioProblems(e, publicUrl)];
+  if (problems.length > 0) throw new ConfigError(problems);
   const config: Config = {
     nodeEnv: e.NODE_ENV,
     http: {
@@ -91,7 +89,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       chatModel: e.OPENAI_CHAT_MODEL,
     },
     gemini: { apiKey: e.GEMINI_API_KEY, baseUrl: e.GEMINI_BASE_URL.replace(/\/+$/, '') },
-    twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, apiBaseUrl: e.TWILIO_API_BASE_URL },
+    twilio: twilioConfigOf(e),
   };
   return deepFreeze(config);
 }

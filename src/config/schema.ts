@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { identityEnvShape } from './identity.ts';
 import { mailEnvShape } from './mail.ts';
 import { securityEnvShape } from './security.ts';
+import { twilioEnvShape } from './twilio.ts';
 
 const optionalString = z
   .string()
@@ -41,9 +42,7 @@ export const envSchema = z.object({
   OPENAI_CHAT_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
   GEMINI_API_KEY: optionalString,
   GEMINI_BASE_URL: httpUrl.default('https://generativelanguage.googleapis.com'),
-  TWILIO_ACCOUNT_SID: optionalString,
-  TWILIO_AUTH_TOKEN: optionalString,
-  TWILIO_API_BASE_URL: httpUrl.default('https://api.twilio.com'),
+  ...twilioEnvShape,
   ...securityEnvShape,
   ...identityEnvShape,
   ...mailEnvShape,

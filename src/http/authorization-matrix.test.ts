@@ -6,6 +6,10 @@ import type { MailMessage } from '../services/mail/mailer.ts';
 import { createTenantWithDefaults } from '../services/tenants.ts';
 import { actors, buildWorld, worldPassword, type Actor, type World } from '../testing/authorization-world.ts';
 import { startTestApplication, type TestApplication } from '../testing/test-application.ts';
+import { getTenantDefaultAgent } from '../store/queries/agents.ts';
+import { insertPhoneNumber } from '../store/queries/phone-numbers.ts';
+import { startFakeTwilioRest, type FakeTwilioRest } from '../testing/fake-twilio-rest/index.ts';
+import { TEST_TWILIO_ACCOUNT_SID, TEST_TWILIO_AUTH_TOKEN, voiceParams } from '../testing/twilio-webhooks.ts';
 
 /**
  * Every route of the app, called as every actor, with the status each must get. The route table comes
@@ -61,6 +65,19 @@ async function resetToken(email: string | null): Promise<string> {
 }
 let uniq = 0;
 const fresh = (label: string) => `${label}-${(uniq += 1)}-${Date.now()}`;
+
+/** A phone number no tenant has yet (E.164). */
+const freshNumber = () => `+3319${String((uniq += 1)).padStart(7, '0')}`;
+/** A new phone number of our tenant; returns its id. */
+async function phoneNumberOf(w: World): Promise<string> {
+  return (await insertPhoneNumber(app.database.db, { id: newId(), tenantId: w.tenant.id, number: freshNumber(), agentId: null, mode: 'realtime', label: null, at: new Date() })).id;
+}
+/** An outbound call to place from our tenant's number with its default agent (strangers may not use that agent). */
+async function outboundRequest(w: World): Promise<Request> {
+  await phoneNumberOf(w);
+  const agent = await getTenantDefaultAgent(app.database.db, { tenantId: w.tenant.id });
+  return { payload: { to: '+33612345678', agentId: agent?.id } };
+}
 
 const matrix: Readonly<Record<string, Entry>> = {
   'OPTIONS *': open(204, () => ({ url: '/v1/calls' })),
@@ -170,12 +187,29 @@ const matrix: Readonly<Record<string, Entry>> = {
   'GET /api/v1/auth/me': guarded({ ...users }),
   'GET /api/v1/user/profile': guarded({ ...users }),
   'PUT /api/v1/user/profile': guarded({ ...users }, () => ({ payload: { full_name: 'Renamed' } })),
+
+  // Twilio (docs/twilio.md): webhooks are public but signed; the matrix sends no signature, so 403.
+  'POST /twilio/voice': open(403, () => ({ payload: voiceParams({ to: '+33100000001' }) })),
+  'POST /incoming-call': open(403, () => ({ payload: voiceParams({ to: '+33100000001' }) })),
+  'POST /twilio/status': open(403, () => ({ payload: { ...voiceParams({ to: '+33100000001' }), CallStatus: 'completed' } })),
+  'POST /v1/phone-numbers': guarded({ admin: 201, keyAdmin: 201, stranger: 201, strangerKey: 201 }, () => ({ payload: { number: freshNumber() } })),
+  'GET /v1/phone-numbers': guarded({ admin: 200, keyAdmin: 200, stranger: 200, strangerKey: 200 }),
+  'GET /v1/phone-numbers/:phoneNumberId': guarded({ admin: 200, keyAdmin: 200, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/phone-numbers/${await phoneNumberOf(w)}` })),
+  'PATCH /v1/phone-numbers/:phoneNumberId': guarded({ admin: 200, keyAdmin: 200, stranger: 404, strangerKey: 404 }, async (w) => ({
+    url: `/v1/phone-numbers/${await phoneNumberOf(w)}`,
+    payload: { label: 'Front desk' },
+  })),
+  'DELETE /v1/phone-numbers/:phoneNumberId': guarded({ admin: 204, keyAdmin: 204, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/phone-numbers/${await phoneNumberOf(w)}` })),
+  // Members hold the calls scope and may use the tenant's shared agent; strangers cannot name it.
+  'POST /api/calls/outbound': guarded({ member: 201, owner: 201, admin: 201, keyCalls: 201, stranger: 404, strangerKey: 404 }, outboundRequest),
 };
 
 const operatorKey = 'matrix-operator-key-0123456789abcdefghij';
 let app: TestApplication;
 let passwordHash: string;
+let fakeTwilio: FakeTwilioRest;
 beforeAll(async () => {
+  fakeTwilio = await startFakeTwilioRest({ accountSid: TEST_TWILIO_ACCOUNT_SID, authToken: TEST_TWILIO_AUTH_TOKEN });
   app = await startTestApplication({
     mailer: {
       send: (message) => {
@@ -192,6 +226,9 @@ beforeAll(async () => {
       RATE_LIMIT_LOGIN_PER_IP: '10000',
       RATE_LIMIT_CALLS_PER_TENANT: '1000000',
       MAX_CONCURRENT_CALLS_PER_TENANT: '1000000',
+      TWILIO_ACCOUNT_SID: TEST_TWILIO_ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: TEST_TWILIO_AUTH_TOKEN,
+      TWILIO_API_BASE_URL: fakeTwilio.baseUrl,
     },
   });
   await app.http.ready();
@@ -199,6 +236,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.close();
+  await fakeTwilio.close();
 });
 
 const routeKey = (method: string, url: string) => `${method} ${url}`;

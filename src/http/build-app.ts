@@ -29,6 +29,10 @@ import { lydiaRoutes } from './lydia/routes.ts';
 import { recordRoute, type RouteEntry } from './route-table.ts';
 import { fastifyTrustProxy, swaggerUiCsp } from './security/browser-security.ts';
 import { securityPlugin, type HttpAbuseGuards } from './security/security-plugin.ts';
+import type { TwilioHttpDeps } from './twilio/deps.ts';
+import { outboundCallRoutes } from './twilio/outbound-routes.ts';
+import { phoneNumberRoutes } from './twilio/phone-number-routes.ts';
+import { twilioWebhookRoutes } from './twilio/webhook-routes.ts';
 import { userRoutes } from './users/routes.ts';
 
 export interface HttpDeps {
@@ -44,6 +48,8 @@ export interface HttpDeps {
   readonly version: string;
   /** Rate limits, concurrent-call cap, CORS, headers, JSON depth (`src/http/security/`). */
   readonly security: HttpAbuseGuards;
+  /** Phone calls: Twilio's signed webhooks, phone numbers, outbound calls (`src/http/twilio/`). */
+  readonly twilio: TwilioHttpDeps;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -110,6 +116,8 @@ export async function buildApp(deps: HttpDeps) {
         { name: 'admin', description: 'Operator routes (ADMIN_API_KEY)' },
         { name: 'lydia', description: 'Compatibility surface for Lydia clients: /api/auth, /api/users, /api/companies (docs/lydia.md)' },
         { name: 'aura', description: 'Compatibility surface for AURA clients: /api/v1/auth, /api/v1/user (docs/aura.md)' },
+        { name: 'twilio', description: 'Twilio webhooks, signed with X-Twilio-Signature (docs/twilio.md)' },
+        { name: 'phone-numbers', description: 'The tenant’s phone numbers and the agent each answers with' },
       ],
       components: {
         securitySchemes: {
@@ -130,6 +138,8 @@ export async function buildApp(deps: HttpDeps) {
   // Seed surfaces: each an encapsulated context with its own authentication and error bodies.
   await app.register(lydiaRoutes, { prefix: '/api', identity: deps.identity, ...deps.lydia });
   await app.register(auraRoutes, { prefix: '/api/v1', identity: deps.identity });
+  // Twilio's webhooks: public, each request proven by its X-Twilio-Signature instead of a credential.
+  await app.register(twilioWebhookRoutes, deps.twilio);
 
   await app.register(async (authenticated) => {
     await authenticated.register(authenticationPlugin, { authenticate: deps.identity.authenticate });
@@ -139,6 +149,8 @@ export async function buildApp(deps: HttpDeps) {
     await authenticated.register(callRoutes, { prefix: '/v1/calls', calls: deps.calls });
     await authenticated.register(agentRoutes, { prefix: '/v1/agents', db: deps.database.db });
     await authenticated.register(aeroRoutes, { prefix: '/api/calls', calls: deps.calls, db: deps.database.db });
+    await authenticated.register(outboundCallRoutes, { prefix: '/api/calls', outbound: deps.twilio.outbound });
+    await authenticated.register(phoneNumberRoutes, { prefix: '/v1/phone-numbers', phoneNumbers: deps.twilio.phoneNumbers });
   });
 
   return app;
