@@ -8,16 +8,16 @@ import { ManualClock, openTwoConnections, seedCall, testPool } from '../testing/
 import { defineJobHandler } from './handler.ts';
 import { enqueue } from './queue.ts';
 
+let connections: Awaited<ReturnType<typeof openTwoConnections>>;
 let first: DatabaseHandle;
 let second: DatabaseHandle;
-let concurrent: boolean;
-let close: () => Promise<void>;
 const clock = new ManualClock();
 beforeAll(async () => {
-  ({ first, second, concurrent, close } = await openTwoConnections());
+  connections = await openTwoConnections();
+  ({ first, second } = connections);
 });
 afterAll(async () => {
-  await close();
+  await connections.close();
 });
 
 /** Records every run; each run does a database round trip, so runs of two pools interleave. */
@@ -66,7 +66,7 @@ describe('claiming jobs', () => {
 
   it('a worker skips a row another transaction holds (SKIP LOCKED) and takes the next one', async (context) => {
     // PGlite has one connection: an open transaction there blocks every other query, so this needs PostgreSQL.
-    if (!concurrent) context.skip();
+    if (!connections.concurrent) context.skip();
     const ids = await enqueueMany('locked-row', 2);
     await first.db.transaction(async (tx) => {
       await tx.execute(sql`select id from jobs where id = ${ids[0]} for update`);

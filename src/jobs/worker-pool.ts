@@ -114,37 +114,37 @@ export class JobWorkerPool {
    * instead of waiting for the lease to expire. Idempotent.
    */
   stop(): Promise<void> {
-    this.#stopped ??= this.#stop();
-    return this.#stopped;
-  }
-
-  async #stop(): Promise<void> {
-    const { clock, db, logger, shutdownGraceMs } = this.#options;
-    this.#state = 'stopping';
-    this.#cancelPoll();
-    await this.#polling;
-    if (this.#running.size > 0) {
+    if (this.#stopped === undefined) {
+      this.#state = 'stopping';
+      this.#cancelPoll();
+      // The grace period counts from this call.
       let cancelGrace: () => void = () => undefined;
       const graceOver = new Promise<'grace_over'>((resolve) => {
-        cancelGrace = clock.setTimer(shutdownGraceMs, () => {
+        cancelGrace = this.#options.clock.setTimer(this.#options.shutdownGraceMs, () => {
           resolve('grace_over');
         });
       });
-      const outcome = await Promise.race([this.idle().then(() => 'idle' as const), graceOver]);
-      cancelGrace();
-      if (outcome === 'grace_over') {
-        const left = [...this.#running.values()];
-        logger.warn({ jobs: left.length }, 'job workers stopping: giving back the leases of unfinished jobs');
-        for (const run of left) run.abortForShutdown();
-        const at = new Date(clock.nowMs());
-        await Promise.all(
-          left.map((run) =>
-            settleJob(db, run.lease, { status: 'queued', runAt: at, error: null, refundAttempt: true }, at).catch((error: unknown) => {
-              logger.warn({ err: error, jobId: run.lease.jobId }, 'job lease could not be given back; it will expire');
-            }),
-          ),
-        );
-      }
+      this.#stopped = this.#stop(graceOver).finally(cancelGrace);
+    }
+    return this.#stopped;
+  }
+
+  async #stop(graceOver: Promise<'grace_over'>): Promise<void> {
+    const { clock, db, logger } = this.#options;
+    await this.#polling;
+    const outcome = await Promise.race([this.idle().then(() => 'idle' as const), graceOver]);
+    if (outcome === 'grace_over' && this.#running.size > 0) {
+      const left = [...this.#running.values()];
+      logger.warn({ jobs: left.length }, 'job workers stopping: giving back the leases of unfinished jobs');
+      for (const run of left) run.abortForShutdown();
+      const at = new Date(clock.nowMs());
+      await Promise.all(
+        left.map((run) =>
+          settleJob(db, run.lease, { status: 'queued', runAt: at, error: null, refundAttempt: true }, at).catch((error: unknown) => {
+            logger.warn({ err: error, jobId: run.lease.jobId }, 'job lease could not be given back; it will expire');
+          }),
+        ),
+      );
     }
     this.#state = 'stopped';
   }
