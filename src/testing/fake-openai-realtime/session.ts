@@ -172,12 +172,14 @@ export class FakeSession implements FakeRealtimeSession, SessionCore {
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
+    // Stamped on arrival, before parsing: benchmarks read it as the time the event reached the server.
+    const atMs = this.options.clock.nowMs();
     const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
     const parsed = isBinary
       ? { ok: false as const, raw: null, error: realtimeErrors.invalidJson('binary frames are not supported') }
       : parseClientEvent(text);
     const record = {
-      atMs: this.options.clock.nowMs(),
+      atMs,
       raw: this.#forRecord(parsed.raw),
       event: parsed.ok ? this.#forRecord(parsed.event) : null,
       error: parsed.ok ? null : parsed.error,
