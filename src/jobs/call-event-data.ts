@@ -1,0 +1,45 @@
+import type { CallRow } from '../store/schema/calls.ts';
+import type { JsonObject } from '../store/schema/jobs.ts';
+import type { TranscriptItemRow } from '../store/schema/transcript-items.ts';
+
+function callFields(call: CallRow): JsonObject {
+  return {
+    id: call.id,
+    userId: call.userId,
+    agentId: call.agentId,
+    agent: { name: call.agentSnapshot.name, engine: call.agentSnapshot.engine, voice: call.agentSnapshot.voice, language: call.agentSnapshot.language },
+    channel: call.channel,
+    direction: call.direction,
+    metadata: { ...call.metadata },
+    createdAt: call.createdAt.toISOString(),
+    startedAt: call.startedAt?.toISOString() ?? null,
+  };
+}
+
+/** `data` of `call.started`: the call as it started (no status: by delivery time it may have moved on). */
+export function callStartedData(call: CallRow): JsonObject {
+  return { call: callFields(call) };
+}
+
+/** `data` of `call.ended`: the finished call, its usage and latency, and the whole transcript. */
+export function callEndedData(call: CallRow, transcript: readonly TranscriptItemRow[]): JsonObject {
+  return {
+    call: {
+      ...callFields(call),
+      status: call.status,
+      endedAt: call.endedAt?.toISOString() ?? null,
+      endReason: call.endReason,
+      durationMs: call.durationMs,
+      usage: call.usage === null ? null : { ...call.usage },
+      latency: call.latency === null ? null : { ...call.latency },
+    },
+    transcript: transcript.map((item) => ({
+      seq: item.seq,
+      role: item.role,
+      text: item.text,
+      startMs: item.startMs,
+      endMs: item.endMs,
+      interrupted: item.interrupted,
+    })),
+  };
+}
