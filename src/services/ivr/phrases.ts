@@ -18,6 +18,8 @@ export interface IvrPhrases {
   readonly goodbyeMaxDuration: string;
   /** Something on our side broke (storage down): apologise and hang up rather than let Twilio play an error. */
   readonly technicalProblem: string;
+  /** The company has as many calls in progress as it may (`MAX_CONCURRENT_CALLS_PER_TENANT`). */
+  readonly busy: string;
   /** How a caller asks for a person (see `asksForHuman`). */
   readonly humanRequest: HumanRequestWords;
 }
@@ -42,6 +44,7 @@ const french: IvrPhrases = {
   transferFailed: "Aucun conseiller n'est disponible pour le moment. Je reste à votre écoute.",
   goodbyeMaxDuration: "Nous arrivons au terme de cet appel. Merci de votre appel et au revoir.",
   technicalProblem: "Nous rencontrons un problème technique. Merci de rappeler dans quelques instants. Au revoir.",
+  busy: 'Toutes nos lignes sont occupées. Merci de rappeler dans quelques minutes. Au revoir.',
   humanRequest: {
     strong: ['conseiller', 'conseillère', 'un humain', 'un être humain', 'une vraie personne', 'opérateur', 'opératrice', 'standardiste', 'mettre en relation', 'mettez-moi en relation'],
     nouns: ["quelqu'un", 'une personne', 'un agent', 'le standard', 'un responsable', 'un vendeur', 'une vendeuse', 'un employé', 'une employée', 'un interlocuteur', 'le service client'],
@@ -57,6 +60,7 @@ const english: IvrPhrases = {
   transferFailed: 'Nobody is available to take your call right now. I am still here to help.',
   goodbyeMaxDuration: 'We have reached the end of this call. Thank you for calling, goodbye.',
   technicalProblem: 'We are having a technical problem. Please call again in a few moments. Goodbye.',
+  busy: 'All our lines are busy. Please call again in a few minutes. Goodbye.',
   humanRequest: {
     strong: ['human', 'real person', 'live person', 'live agent', 'representative', 'operator', 'receptionist', 'put me through'],
     nouns: ['someone', 'somebody', 'a person', 'an agent', 'a manager', 'customer service', 'staff'],
@@ -72,6 +76,7 @@ const spanish: IvrPhrases = {
   transferFailed: 'No hay nadie disponible en este momento. Sigo a su disposición.',
   goodbyeMaxDuration: 'Hemos llegado al final de esta llamada. Gracias por llamar, adiós.',
   technicalProblem: 'Tenemos un problema técnico. Vuelva a llamar en unos momentos. Adiós.',
+  busy: 'Todas nuestras líneas están ocupadas. Vuelva a llamar en unos minutos. Adiós.',
   humanRequest: {
     strong: ['un humano', 'una persona real', 'operador', 'operadora', 'asesor', 'asesora', 'recepcionista'],
     nouns: ['alguien', 'una persona', 'un agente', 'un responsable', 'atención al cliente'],
@@ -87,6 +92,7 @@ const german: IvrPhrases = {
   transferFailed: 'Im Moment ist niemand erreichbar. Ich bin weiter für Sie da.',
   goodbyeMaxDuration: 'Wir sind am Ende dieses Anrufs angekommen. Danke für Ihren Anruf, auf Wiederhören.',
   technicalProblem: 'Wir haben ein technisches Problem. Bitte rufen Sie in ein paar Minuten wieder an. Auf Wiederhören.',
+  busy: 'Alle Leitungen sind besetzt. Bitte rufen Sie in ein paar Minuten wieder an. Auf Wiederhören.',
   humanRequest: {
     strong: ['mitarbeiter', 'mitarbeiterin', 'einen menschen', 'berater', 'beraterin', 'die zentrale', 'kundendienst'],
     nouns: ['jemanden', 'jemandem', 'eine person', 'einen agenten', 'den chef'],
