@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/config.ts';
 import { resolveJwtSecret } from './config/secrets.ts';
+import { createBackgroundJobs, type BackgroundJobs } from './background-jobs.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { Logger } from './core/logger.ts';
 import { credentialAuthenticator } from './http/authentication.ts';
@@ -33,6 +34,8 @@ export interface Application {
   readonly liveCalls: LiveCallRegistry;
   /** Tokens, sessions, API keys, accounts and users. */
   readonly identity: Identity;
+  /** The durable job queue's workers in this process, and the webhook event emitter. */
+  readonly jobs: BackgroundJobs;
   /** Stops accepting work and releases everything, in order: HTTP, then the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -104,6 +107,7 @@ export async function createApplication(config: Config, logger: Logger, override
     guards = await createAbuseGuards({ config: config.security, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, db: database.db, clock, logger });
     const liveCalls = new LiveCallRegistry({ db: database.db, clock, logger, engines: createEngineLookup(config), maxCallDurationS: config.security.maxCallDurationS });
     const calls = new CallService({ db: database.db, clock, liveCalls });
+    const jobs = createBackgroundJobs({ config, db: database.db, clock, logger, calls });
     const openGuards = guards;
     const telephony = createTelephony({
       config,
@@ -135,6 +139,7 @@ export async function createApplication(config: Config, logger: Logger, override
       version: readVersion(),
       security: guards,
       twilio: telephony.http,
+      jobs: jobs.http,
     });
     // The same credentials as HTTP; a connection without them is refused before any audio flows.
     const authenticateRealtime = realtimeAuthenticator(identity.authenticator, logger);
@@ -150,12 +155,14 @@ export async function createApplication(config: Config, logger: Logger, override
       logger,
       clock,
     });
+    jobs.pool.start();
     let closing: Promise<void> | undefined;
     return {
       http,
       database,
       liveCalls,
       identity,
+      jobs,
       close() {
         closing ??= (async () => {
           await liveCalls.endAll('server_shutdown');
@@ -163,6 +170,8 @@ export async function createApplication(config: Config, logger: Logger, override
           await webSocket.close();
           await twilioMedia.close();
           await http.close();
+          // Running jobs get JOB_SHUTDOWN_GRACE_MS to finish; the rest are given back to the queue.
+          await jobs.pool.stop();
           await openGuards.close();
           smtp?.close();
           if (!overrides.database) await database.close();

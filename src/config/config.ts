@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { identityConfigOf, identityProblems, type IdentityConfig } from './identity.ts';
+import { jobsConfigOf, webhooksConfigOf, type JobsConfig, type WebhooksConfig } from './jobs.ts';
 import { mailConfigOf, type MailConfig } from './mail.ts';
 import { envSchema, type Env } from './schema.ts';
 import { securityConfigOf, type SecurityConfig } from './security.ts';
@@ -30,6 +31,10 @@ export interface Config {
   readonly identity: IdentityConfig;
   /** Outgoing mail (password reset); unset SMTP_URL means none. */
   readonly mail: MailConfig;
+  /** The durable job workers of this process (docs/jobs.md). */
+  readonly jobs: JobsConfig;
+  /** Outgoing webhooks: timeout, retries, which URLs are allowed (docs/webhooks.md). */
+  readonly webhooks: WebhooksConfig;
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
   readonly openai: {
     readonly apiKey: string | undefined;
@@ -81,6 +86,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     security: securityConfigOf(e),
     identity: identityConfigOf(e),
     mail: mailConfigOf(e, publicUrl),
+    jobs: jobsConfigOf(e),
+    webhooks: webhooksConfigOf(e, e.NODE_ENV),
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     openai: {
       apiKey: e.OPENAI_API_KEY,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { identityEnvShape } from './identity.ts';
+import { jobsEnvShape } from './jobs.ts';
 import { mailEnvShape } from './mail.ts';
 import { securityEnvShape } from './security.ts';
 import { twilioEnvShape } from './twilio.ts';
@@ -46,6 +47,7 @@ export const envSchema = z.object({
   ...securityEnvShape,
   ...identityEnvShape,
   ...mailEnvShape,
+  ...jobsEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;

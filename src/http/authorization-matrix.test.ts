@@ -1,4 +1,5 @@
 import type { InjectOptions } from 'fastify';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../core/ids.ts';
 import { hashPassword } from '../services/auth/passwords.ts';
@@ -8,6 +9,10 @@ import { actors, buildWorld, worldPassword, type Actor, type World } from '../te
 import { startTestApplication, type TestApplication } from '../testing/test-application.ts';
 import { getTenantDefaultAgent } from '../store/queries/agents.ts';
 import { insertPhoneNumber } from '../store/queries/phone-numbers.ts';
+import { insertWebhookDelivery } from '../store/queries/webhook-deliveries.ts';
+import { insertWebhookEvent } from '../store/queries/webhook-events.ts';
+import { jobs } from '../store/schema/jobs.ts';
+import { enqueue } from '../jobs/queue.ts';
 import { startFakeTwilioRest, type FakeTwilioRest } from '../testing/fake-twilio-rest/index.ts';
 import { TEST_TWILIO_ACCOUNT_SID, TEST_TWILIO_AUTH_TOKEN, voiceParams } from '../testing/twilio-webhooks.ts';
 
@@ -77,6 +82,39 @@ async function outboundRequest(w: World): Promise<Request> {
   await phoneNumberOf(w);
   const agent = await getTenantDefaultAgent(app.database.db, { tenantId: w.tenant.id });
   return { payload: { to: '+33612345678', agentId: agent?.id } };
+}
+
+/** A dead job of our tenant, on the owner's call (one per request: a retry consumes it); returns its id. */
+async function deadJobOf(w: World): Promise<string> {
+  const { job } = await enqueue(app.database.db, { tenantId: w.tenant.id, callId: w.ownerCallId, kind: 'analysis.summary', payload: {}, at: new Date() });
+  await app.database.db.update(jobs).set({ status: 'dead', lastError: 'matrix' }).where(eq(jobs.id, job.id));
+  return job.id;
+}
+/** A webhook endpoint of our tenant (on a closed local port) with one logged delivery of an event about the owner's call. */
+async function webhookOf(w: World): Promise<{ endpointId: string; deliveryId: string }> {
+  const db = app.database.db;
+  const { endpoint } = await app.jobs.http.webhooks.create(w.tenant.id, { url: 'http://127.0.0.1:9/matrix', events: ['call.analyzed'] });
+  const event = await insertWebhookEvent(db, { id: newId(), tenantId: w.tenant.id, type: 'call.analyzed', callId: w.ownerCallId, data: {}, dedupeKey: null, at: new Date() });
+  if (!event) throw new Error('no event');
+  const delivery = await insertWebhookDelivery(db, {
+    id: newId(),
+    tenantId: w.tenant.id,
+    endpointId: endpoint.id,
+    eventId: event.id,
+    eventType: 'call.analyzed',
+    jobId: newId(),
+    attempt: 1,
+    statusCode: 500,
+    succeeded: false,
+    durationMs: 12,
+    error: 'HTTP 500',
+    at: new Date(),
+  });
+  return { endpointId: endpoint.id, deliveryId: delivery.id };
+}
+/** An entry on one of our webhook endpoints: admins and admin keys; 404 to strangers. */
+function webhookEntry(status: Status, suffix: (ids: { endpointId: string; deliveryId: string }) => string, payload?: object): Entry {
+  return guarded({ admin: status, keyAdmin: status, stranger: 404, strangerKey: 404 }, async (w) => ({ url: suffix(await webhookOf(w)), ...(payload ? { payload } : {}) }));
 }
 
 const matrix: Readonly<Record<string, Entry>> = {
@@ -202,6 +240,18 @@ const matrix: Readonly<Record<string, Entry>> = {
   'DELETE /v1/phone-numbers/:phoneNumberId': guarded({ admin: 204, keyAdmin: 204, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/phone-numbers/${await phoneNumberOf(w)}` })),
   // Members hold the calls scope and may use the tenant's shared agent; strangers cannot name it.
   'POST /api/calls/outbound': guarded({ member: 201, owner: 201, admin: 201, keyCalls: 201, stranger: 404, strangerKey: 404 }, outboundRequest),
+  // Post-call jobs and webhooks (docs/jobs.md, docs/webhooks.md): a call's jobs like the call; the rest needs `admin`.
+  'GET /v1/calls/:callId/jobs': guarded({ owner: 200, admin: 200, keyRead: 200, member: 404, stranger: 404, strangerKey: 404 }, (w) => ({ url: `/v1/calls/${w.ownerCallId}/jobs` })),
+  'GET /v1/jobs': guarded({ admin: 200, keyAdmin: 200, stranger: 200, strangerKey: 200 }),
+  'POST /v1/jobs/:jobId/retry': guarded({ admin: 200, keyAdmin: 200, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/jobs/${await deadJobOf(w)}/retry` })),
+  'POST /v1/webhooks': guarded({ admin: 201, keyAdmin: 201, stranger: 201, strangerKey: 201 }, () => ({ payload: { url: 'http://127.0.0.1:9/matrix', events: ['call.ended'] } })),
+  'GET /v1/webhooks': guarded({ admin: 200, keyAdmin: 200, stranger: 200, strangerKey: 200 }),
+  'GET /v1/webhooks/:endpointId': webhookEntry(200, (ids) => `/v1/webhooks/${ids.endpointId}`),
+  'PATCH /v1/webhooks/:endpointId': webhookEntry(200, (ids) => `/v1/webhooks/${ids.endpointId}`, { description: 'Changed' }),
+  'DELETE /v1/webhooks/:endpointId': webhookEntry(204, (ids) => `/v1/webhooks/${ids.endpointId}`),
+  'POST /v1/webhooks/:endpointId/rotate-secret': webhookEntry(200, (ids) => `/v1/webhooks/${ids.endpointId}/rotate-secret`),
+  'GET /v1/webhooks/:endpointId/deliveries': webhookEntry(200, (ids) => `/v1/webhooks/${ids.endpointId}/deliveries`),
+  'POST /v1/webhooks/:endpointId/deliveries/:deliveryId/redeliver': webhookEntry(202, (ids) => `/v1/webhooks/${ids.endpointId}/deliveries/${ids.deliveryId}/redeliver`),
 };
 
 const operatorKey = 'matrix-operator-key-0123456789abcdefghij';
@@ -224,6 +274,7 @@ beforeAll(async () => {
       RATE_LIMIT_PER_CREDENTIAL: '1000000',
       RATE_LIMIT_LOGIN: '10000',
       RATE_LIMIT_LOGIN_PER_IP: '10000',
+      RATE_LIMIT_SIGNUP_PER_IP: '10000',
       RATE_LIMIT_CALLS_PER_TENANT: '1000000',
       MAX_CONCURRENT_CALLS_PER_TENANT: '1000000',
       TWILIO_ACCOUNT_SID: TEST_TWILIO_ACCOUNT_SID,

@@ -23,6 +23,8 @@ import { authenticationPlugin } from './authentication.ts';
 import { callRoutes } from './calls/routes.ts';
 import { envelopeOf, toAppError } from './error-envelope.ts';
 import { healthRoutes } from './health/routes.ts';
+import type { JobsHttpDeps } from './jobs/deps.ts';
+import { jobRoutes } from './jobs/routes.ts';
 import type { IdentityHttpDeps } from './identity-deps.ts';
 import type { LydiaDeps } from './lydia/deps.ts';
 import { lydiaRoutes } from './lydia/routes.ts';
@@ -34,6 +36,7 @@ import { outboundCallRoutes } from './twilio/outbound-routes.ts';
 import { phoneNumberRoutes } from './twilio/phone-number-routes.ts';
 import { twilioWebhookRoutes } from './twilio/webhook-routes.ts';
 import { userRoutes } from './users/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 export interface HttpDeps {
   readonly logger: Logger;
@@ -50,6 +53,8 @@ export interface HttpDeps {
   readonly security: HttpAbuseGuards;
   /** Phone calls: Twilio's signed webhooks, phone numbers, outbound calls (`src/http/twilio/`). */
   readonly twilio: TwilioHttpDeps;
+  /** Post-call jobs and webhooks (`src/http/jobs/`, `src/http/webhooks/`). */
+  readonly jobs: JobsHttpDeps;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -117,6 +122,8 @@ export async function buildApp(deps: HttpDeps) {
         { name: 'lydia', description: 'Compatibility surface for Lydia clients: /api/auth, /api/users, /api/companies (docs/lydia.md)' },
         { name: 'aura', description: 'Compatibility surface for AURA clients: /api/v1/auth, /api/v1/user (docs/aura.md)' },
         { name: 'twilio', description: 'Twilio webhooks, signed with X-Twilio-Signature (docs/twilio.md)' },
+        { name: 'jobs', description: 'Post-call jobs: status per call, retry (docs/jobs.md)' },
+        { name: 'webhooks', description: 'Signed webhooks: endpoints, secrets, delivery log, redelivery (docs/webhooks.md)' },
         { name: 'phone-numbers', description: 'The tenant’s phone numbers and the agent each answers with' },
       ],
       components: {
@@ -147,6 +154,8 @@ export async function buildApp(deps: HttpDeps) {
     await authenticated.register(userRoutes, { prefix: '/v1/users', identity: deps.identity });
     await authenticated.register(apiKeyRoutes, { prefix: '/v1/api-keys', identity: deps.identity });
     await authenticated.register(callRoutes, { prefix: '/v1/calls', calls: deps.calls });
+    await authenticated.register(jobRoutes, { prefix: '/v1', jobs: deps.jobs.jobs });
+    await authenticated.register(webhookRoutes, { prefix: '/v1/webhooks', webhooks: deps.jobs.webhooks, clock: deps.jobs.clock, wake: deps.jobs.wake });
     await authenticated.register(agentRoutes, { prefix: '/v1/agents', db: deps.database.db });
     await authenticated.register(aeroRoutes, { prefix: '/api/calls', calls: deps.calls, db: deps.database.db });
     await authenticated.register(outboundCallRoutes, { prefix: '/api/calls', outbound: deps.twilio.outbound });
