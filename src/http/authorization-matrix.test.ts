@@ -218,6 +218,8 @@ const matrix: Readonly<Record<string, Entry>> = {
   'DELETE /api/companies/:companyId/custom-responses/:responseId': companyWrite(`/custom-responses/${newId()}`),
   'GET /api/companies/:companyId/transfer-settings': companyRead('/transfer-settings'),
   'PUT /api/companies/:companyId/transfer-settings': companyWrite('/transfer-settings', { enabled: true, phoneNumber: '+33123456789' }),
+  'GET /api/companies/:companyId/phone-number': companyRead('/phone-number'),
+  'PUT /api/companies/:companyId/phone-number': companyWrite('/phone-number', { phoneNumber: '+33187650000' }),
 
   // AURA (docs/aura.md): its own signup and login; "me" routes need a user token.
   'POST /api/v1/auth/register': open(201, () => ({ payload: { email: `${fresh('aura')}@matrix.test`, password: worldPassword, full_name: 'Aura User' } })),

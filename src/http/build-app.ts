@@ -35,6 +35,7 @@ import type { TwilioHttpDeps } from './twilio/deps.ts';
 import { outboundCallRoutes } from './twilio/outbound-routes.ts';
 import { phoneNumberRoutes } from './twilio/phone-number-routes.ts';
 import { twilioWebhookRoutes } from './twilio/webhook-routes.ts';
+import { lydiaPhoneNumberRoutes } from './twilio/lydia-phone-number-routes.ts';
 import { userRoutes } from './users/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 
@@ -147,6 +148,8 @@ export async function buildApp(deps: HttpDeps) {
   await app.register(auraRoutes, { prefix: '/api/v1', identity: deps.identity });
   // Twilio's webhooks: public, each request proven by its X-Twilio-Signature instead of a credential.
   await app.register(twilioWebhookRoutes, deps.twilio);
+  // Lydia's single company line, a view of the phone numbers (Lydia error bodies, own authentication context).
+  await app.register(lydiaPhoneNumberRoutes, { prefix: '/api/companies', phoneNumbers: deps.twilio.phoneNumbers, authenticate: deps.identity.authenticate });
 
   await app.register(async (authenticated) => {
     await authenticated.register(authenticationPlugin, { authenticate: deps.identity.authenticate });

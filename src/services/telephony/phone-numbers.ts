@@ -80,6 +80,33 @@ export class PhoneNumbers {
       throw new AppError('phone_number_not_found', 'Phone number not found');
     }
   }
+
+  /** The tenant's line as Lydia sees it (a company has one number): its oldest number, if any. */
+  async line(principal: Principal): Promise<PhoneNumberRow | undefined> {
+    return (await listPhoneNumbers(this.#db, { tenantId: principal.tenantId }))[0];
+  }
+
+  /**
+   * Sets the tenant's (Lydia) line: the oldest number is replaced by `number` (keeping its agent and
+   * mode), or `number` is added in `ivr` mode when there is none; `null` removes the line. The same
+   * number again changes nothing.
+   */
+  async replaceLine(principal: Principal, number: string | null): Promise<PhoneNumberRow | undefined> {
+    const { tenantId } = principal;
+    try {
+      return await this.#db.transaction(async (tx) => {
+        const current = (await listPhoneNumbers(tx, { tenantId }))[0];
+        if (current?.number === number) return current;
+        if (current) await deletePhoneNumber(tx, { tenantId, phoneNumberId: current.id });
+        if (number === null) return undefined;
+        const at = new Date(this.#clock.nowMs());
+        return insertPhoneNumber(tx, { id: newId(), tenantId, number, agentId: current?.agentId ?? null, mode: current?.mode ?? 'ivr', label: current?.label ?? null, at });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('phone_number_taken', 'This phone number is already registered on this server');
+      throw error;
+    }
+  }
 }
 
 /**
