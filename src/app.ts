@@ -75,17 +75,21 @@ function identityOf(config: Config, database: DatabaseHandle, clock: Clock, logg
 /** The Lydia surface's services: companies, their users with names, password reset by mail. */
 function lydiaOf(config: Config, database: DatabaseHandle, identity: Identity, clock: Clock, logger: Logger, mailer: Mailer | undefined) {
   const db = database.db;
+  const resetPage = config.mail.passwordResetUrl;
+  const passwordResets = new PasswordResets({
+    db,
+    clock,
+    sessions: identity.sessions,
+    mailer,
+    resetLink: resetPage === undefined ? undefined : (token) => resetPage.replace('{token}', encodeURIComponent(token)),
+    logger,
+  });
+  // Said once here; each forgot-password request is then refused (503 not_configured) without a log line of its own.
+  if (!passwordResets.configured) logger.warn('password reset by email is off: set SMTP_URL and PASSWORD_RESET_URL to turn it on');
   return {
     companies: new Companies({ db, clock }),
     members: new CompanyMembers({ db, users: identity.users, accounts: identity.accounts, sessions: identity.sessions }),
-    passwordResets: new PasswordResets({
-      db,
-      clock,
-      sessions: identity.sessions,
-      mailer,
-      resetLink: (token) => config.mail.passwordResetUrl.replace('{token}', encodeURIComponent(token)),
-      logger,
-    }),
+    passwordResets,
   };
 }
 

@@ -53,7 +53,9 @@ describe('npm run admin:create', () => {
 
   it('refuses a weak password, a taken email and missing arguments, creating nothing', async () => {
     const weak = await run(['--email', 'weak@x.test', '--tenant', 'Weak', '--password-stdin'], 'short\n');
-    expect(weak).toMatchObject({ code: 1, err: expect.stringContaining('--password must be at least 10 characters') as string });
+    expect(weak).toMatchObject({ code: 1, err: 'Refused: The request is invalid (the password read by --password-stdin must be at least 10 characters, not counting spaces)\n' });
+    const notEmail = await run(['--email', 'not-an-email', '--tenant', 'Nope']);
+    expect(notEmail).toMatchObject({ code: 1, err: 'Refused: The request is invalid (--email must be an email address)\n' });
     const taken = await run(['--email', 'founder@acme.test', '--tenant', 'Again']);
     expect(taken).toMatchObject({ code: 1, err: expect.stringContaining('already exists') as string });
     const missing = await run(['--tenant', 'No email']);

@@ -43,6 +43,13 @@ function parse(argv: readonly string[]) {
   }).values;
 }
 
+/** The command-line option a refused field came from: `body.email` → `--email`; the password is read by `--password-stdin`. */
+function optionOf(path: string, generated: boolean): string {
+  const field = path.replace(/^body\./, '');
+  if (field === 'password') return generated ? 'the generated password' : 'the password read by --password-stdin';
+  return `--${field === 'tenantName' ? 'tenant' : field}`;
+}
+
 /** Runs the command; resolves the process exit code (0 done, 1 refused or failed, 2 usage). */
 export async function runAdminCreate(argv: readonly string[], deps: AdminCreateDeps): Promise<number> {
   let args: ReturnType<typeof parse>;
@@ -81,7 +88,7 @@ export async function runAdminCreate(argv: readonly string[], deps: AdminCreateD
     return 0;
   } catch (error) {
     if (!isAppError(error)) throw error;
-    const details = error.details?.map((d) => ` (${d.path.replace(/^body\./, '--')} ${d.message})`).join('') ?? '';
+    const details = error.details?.map((d) => ` (${optionOf(d.path, generated)} ${d.message})`).join('') ?? '';
     deps.err(`Refused: ${error.message}${details}\n`);
     return 1;
   } finally {

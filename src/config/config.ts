@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { envIssueMessage } from './env-issues.ts';
 import { identityConfigOf, identityProblems, type IdentityConfig } from './identity.ts';
 import { jobsConfigOf, webhooksConfigOf, type JobsConfig, type WebhooksConfig } from './jobs.ts';
-import { mailConfigOf, type MailConfig } from './mail.ts';
+import { mailConfigOf, mailProblems, type MailConfig } from './mail.ts';
 import { envSchema, type Env } from './schema.ts';
 import { securityConfigOf, type SecurityConfig } from './security.ts';
 import { twilioConfigOf, twilioProblems, type TwilioConfig } from './twilio.ts';
@@ -63,13 +64,13 @@ function deepFreeze<T extends object>(value: T): Readonly<T> {
 
 /** Parses an environment record (normally `process.env`) into a frozen `Config`, or throws `ConfigError` naming each bad variable. */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(env, { error: envIssueMessage });
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
   }
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
-  const problems = [...identityProblems(e), ...twilioProblems(e, publicUrl)];
+  const problems = [...identityProblems(e), ...mailProblems(e), ...twilioProblems(e, publicUrl)];
   if (problems.length > 0) throw new ConfigError(problems);
   const config: Config = {
     nodeEnv: e.NODE_ENV,

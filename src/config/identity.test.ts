@@ -38,6 +38,13 @@ describe('identity configuration', () => {
     });
   });
 
+  it('closes signup in production unless SIGNUP_ENABLED says otherwise; opens it elsewhere', () => {
+    expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).identity.signupEnabled).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET: secret, SIGNUP_ENABLED: 'true' }).identity.signupEnabled).toBe(true);
+    expect(parseConfig({ NODE_ENV: 'test' }).identity.signupEnabled).toBe(true);
+    expect(parseConfig({ NODE_ENV: 'development', SIGNUP_ENABLED: 'false' }).identity.signupEnabled).toBe(false);
+  });
+
   it('reads durations with units and refuses nonsense', () => {
     expect(parseConfig({ ACCESS_TOKEN_TTL: '90' }).identity.accessTokenTtlMs).toBe(90_000);
     expect(parseConfig({ ACCESS_TOKEN_TTL: '1h', REFRESH_TOKEN_TTL: '7d' }).identity).toMatchObject({ accessTokenTtlMs: 3_600_000, refreshTokenTtlMs: 7 * 86_400_000 });

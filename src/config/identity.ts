@@ -38,7 +38,8 @@ export const identityEnvShape = {
   ACCESS_TOKEN_TTL: duration('15m', 10_000, 86_400_000),
   REFRESH_TOKEN_TTL: duration('30d', 3_600_000, 365 * 86_400_000),
   ADMIN_API_KEY: optionalSecret(32),
-  SIGNUP_ENABLED: z.stringbool().default(true),
+  /** Unset: open in development and test, closed in production (see {@link identityConfigOf}). */
+  SIGNUP_ENABLED: z.stringbool().optional(),
   EXTERNAL_JWT_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
   EXTERNAL_JWT_ISSUER: optionalText,
   EXTERNAL_JWT_AUDIENCE: optionalText,
@@ -63,6 +64,7 @@ export interface IdentityConfig {
   readonly refreshTokenTtlMs: number;
   /** The operator key for `/v1/admin/*`; those routes refuse everything when unset. */
   readonly adminApiKey: string | undefined;
+  /** `SIGNUP_ENABLED`; unset, `true` except when `NODE_ENV=production`. */
   readonly signupEnabled: boolean;
   readonly externalJwt: ExternalJwtConfig | undefined;
 }
@@ -92,7 +94,8 @@ export function identityConfigOf(e: IdentityEnv): IdentityConfig {
     accessTokenTtlMs: e.ACCESS_TOKEN_TTL,
     refreshTokenTtlMs: e.REFRESH_TOKEN_TTL,
     adminApiKey: e.ADMIN_API_KEY,
-    signupEnabled: e.SIGNUP_ENABLED,
+    // Open signup lets anyone create tenants: a production server opens it only when told to.
+    signupEnabled: e.SIGNUP_ENABLED ?? e.NODE_ENV !== 'production',
     externalJwt:
       jwksUrl !== undefined && issuer !== undefined && audience !== undefined && tenantSlug !== undefined
         ? { jwksUrl, issuer, audience, tenantSlug }

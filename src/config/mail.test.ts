@@ -12,9 +12,13 @@ const problemsOf = (env: Record<string, string>): readonly string[] => {
 };
 
 describe('mail config', () => {
-  it('has no transport by default, a sender and a reset page under PUBLIC_URL', () => {
+  it('has no transport and no reset page by default, and a sender at the host of PUBLIC_URL', () => {
     const { mail } = parseConfig({ PUBLIC_URL: 'https://voice.example.com/' });
-    expect(mail).toEqual({ smtpUrl: undefined, from: 'Switchboard <no-reply@voice.example.com>', passwordResetUrl: 'https://voice.example.com/reset-password/{token}' });
+    expect(mail).toEqual({ smtpUrl: undefined, from: 'Switchboard <no-reply@voice.example.com>', passwordResetUrl: undefined });
+  });
+
+  it('needs PASSWORD_RESET_URL with SMTP_URL: this server has no reset page to default to', () => {
+    expect(problemsOf({ SMTP_URL: 'smtp://mail.example.com:587' })).toEqual([expect.stringMatching(/^PASSWORD_RESET_URL: is required when SMTP_URL is set/)]);
   });
 
   it('takes an SMTP URL, a sender and a reset page', () => {

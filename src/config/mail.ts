@@ -24,14 +24,27 @@ export interface MailConfig {
   /** `undefined`: no mail transport; password reset by email answers `not_configured`. Holds credentials: never log it. */
   readonly smtpUrl: string | undefined;
   readonly from: string;
-  /** The page of the client application that takes a reset token, with `{token}` where it goes. */
-  readonly passwordResetUrl: string;
+  /**
+   * The page of the client application that takes a reset token, with `{token}` where it goes.
+   * Required with `SMTP_URL` (this server serves no such page); `undefined` without mail.
+   */
+  readonly passwordResetUrl: string | undefined;
+}
+
+/** Rules across variables; each problem names its variable. */
+export function mailProblems(e: MailEnv): string[] {
+  if (e.SMTP_URL !== undefined && e.PASSWORD_RESET_URL === undefined) {
+    return [
+      'PASSWORD_RESET_URL: is required when SMTP_URL is set: the page of your client application that takes the reset token, with {token} where it goes (e.g. https://app.example.com/reset-password/{token}); this server has no such page',
+    ];
+  }
+  return [];
 }
 
 export function mailConfigOf(e: MailEnv, publicUrl: string): MailConfig {
   return {
     smtpUrl: e.SMTP_URL,
     from: e.MAIL_FROM ?? `Switchboard <no-reply@${new URL(publicUrl).hostname}>`,
-    passwordResetUrl: e.PASSWORD_RESET_URL ?? `${publicUrl}/reset-password/{token}`,
+    passwordResetUrl: e.PASSWORD_RESET_URL,
   };
 }

@@ -6,8 +6,10 @@ describe('security configuration', () => {
     const { security, redisKeyPrefix } = parseConfig({});
     expect(security.trustProxy).toBe(false);
     expect(security.corsOrigins).toEqual([]);
-    expect(security.rateLimits).toEqual({ perIpPerMinute: 600, perCredentialPerMinute: 600, loginPerEmail: 5, loginPerIp: 20, callsPerTenantPerMinute: 60 });
+    expect(security.rateLimits).toEqual({ perIpPerMinute: 600, perCredentialPerMinute: 600, loginPerEmail: 5, loginPerIp: 20, signupPerIpPerHour: 5, callsPerTenantPerMinute: 60 });
     expect(security.maxConcurrentCallsPerTenant).toBe(20);
+    expect(security.maxConcurrentCallsPerMember).toBe(3);
+    expect(security.callJoinWindowS).toBe(120);
     expect(security.maxCallDurationS).toBe(3600);
     expect(security.jsonMaxDepth).toBe(32);
     expect(redisKeyPrefix).toBe('switchboard:');

@@ -79,8 +79,11 @@ export const securityEnvShape = {
   RATE_LIMIT_PER_CREDENTIAL: count(1, 1_000_000, 600),
   RATE_LIMIT_LOGIN: count(1, 10_000, 5),
   RATE_LIMIT_LOGIN_PER_IP: count(1, 10_000, 20),
+  RATE_LIMIT_SIGNUP_PER_IP: count(1, 10_000, 5),
   RATE_LIMIT_CALLS_PER_TENANT: count(1, 1_000_000, 60),
   MAX_CONCURRENT_CALLS_PER_TENANT: count(1, 1_000_000, 20),
+  MAX_CONCURRENT_CALLS_PER_MEMBER: count(1, 1_000_000, 3),
+  CALL_JOIN_WINDOW_SECONDS: count(10, 3600, 120),
   MAX_CALL_DURATION_SECONDS: count(10, 24 * 3600, 3600),
   JSON_MAX_DEPTH: count(2, 1000, 32),
 };
@@ -101,11 +104,17 @@ export interface SecurityConfig {
     readonly loginPerEmail: number;
     /** Login attempts per 15 minutes per client IP, whatever the email. */
     readonly loginPerIp: number;
+    /** Signups (new tenants) per hour per client IP, across every signup route. */
+    readonly signupPerIpPerHour: number;
     /** Call creations per minute per tenant (and, counted apart, realtime `start-call`s). */
     readonly callsPerTenantPerMinute: number;
   };
-  /** Calls of a tenant in status created, active or ending, across every instance. */
+  /** Calls of a tenant in status created (within the join window), active or ending, across every instance. */
   readonly maxConcurrentCallsPerTenant: number;
+  /** The same, for the calls of one member (admins and API keys are bounded by the tenant's cap only). */
+  readonly maxConcurrentCallsPerMember: number;
+  /** How long a created call waits to be joined: after that it no longer holds a slot and is marked `expired`. */
+  readonly callJoinWindowS: number;
   /** Upper bound on any call's length, whatever its agent says. */
   readonly maxCallDurationS: number;
   /** Deepest nesting of arrays and objects accepted in a JSON body. */
@@ -121,9 +130,12 @@ export function securityConfigOf(e: SecurityEnv): SecurityConfig {
       perCredentialPerMinute: e.RATE_LIMIT_PER_CREDENTIAL,
       loginPerEmail: e.RATE_LIMIT_LOGIN,
       loginPerIp: e.RATE_LIMIT_LOGIN_PER_IP,
+      signupPerIpPerHour: e.RATE_LIMIT_SIGNUP_PER_IP,
       callsPerTenantPerMinute: e.RATE_LIMIT_CALLS_PER_TENANT,
     },
     maxConcurrentCallsPerTenant: e.MAX_CONCURRENT_CALLS_PER_TENANT,
+    maxConcurrentCallsPerMember: e.MAX_CONCURRENT_CALLS_PER_MEMBER,
+    callJoinWindowS: e.CALL_JOIN_WINDOW_SECONDS,
     maxCallDurationS: e.MAX_CALL_DURATION_SECONDS,
     jsonMaxDepth: e.JSON_MAX_DEPTH,
   };

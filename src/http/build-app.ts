@@ -21,7 +21,7 @@ import { authAccountRoutes } from './auth/account-routes.ts';
 import { authPublicRoutes } from './auth/routes.ts';
 import { authenticationPlugin } from './authentication.ts';
 import { callRoutes } from './calls/routes.ts';
-import { envelopeOf, toAppError } from './error-envelope.ts';
+import { envelopeOf, sendError } from './error-envelope.ts';
 import { healthRoutes } from './health/routes.ts';
 import type { JobsHttpDeps } from './jobs/deps.ts';
 import { jobRoutes } from './jobs/routes.ts';
@@ -88,12 +88,7 @@ export async function buildApp(deps: HttpDeps) {
     reply.header('x-request-id', request.id);
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    const appError = toAppError(error);
-    if (appError.httpStatus >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
-    else request.log.info({ code: appError.code }, 'request refused');
-    return reply.code(appError.httpStatus).send(envelopeOf(appError, request.id));
-  });
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
 
   app.setNotFoundHandler((request, reply) => {
     const error = new AppError('route_not_found', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`);

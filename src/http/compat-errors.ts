@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppError } from '../core/errors.ts';
-import { envelopeOf, toAppError, type ErrorEnvelope } from './error-envelope.ts';
+import { sendError, type ErrorEnvelope } from './error-envelope.ts';
 
 /** The fields a seed's clients read in an error, added beside the envelope: `{ error }` (Lydia), `{ detail }` (AURA). */
 export type CompatErrorFields = (error: AppError, envelope: ErrorEnvelope) => Readonly<Record<string, unknown>>;
@@ -12,11 +12,5 @@ export type CompatErrorFields = (error: AppError, envelope: ErrorEnvelope) => Re
  * schema for the error statuses in each route's response schemas, or the serializer drops the extra field.
  */
 export function useCompatErrorBodies(app: FastifyInstance, extraFields: CompatErrorFields): void {
-  app.setErrorHandler((error, request, reply) => {
-    const appError = toAppError(error);
-    if (appError.httpStatus >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
-    else request.log.info({ code: appError.code }, 'request refused');
-    const envelope = envelopeOf(appError, request.id);
-    return reply.code(appError.httpStatus).send({ ...envelope, ...extraFields(appError, envelope) });
-  });
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error, extraFields));
 }

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, errorCatalogue, type ErrorCode, type FieldIssue } from '../core/errors.ts';
@@ -30,14 +31,27 @@ const fastifyCodes: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_VALIDATION: 'validation_failed',
 };
 
+interface ValidationEntry {
+  readonly instancePath?: string;
+  readonly message?: string;
+  readonly keyword?: string;
+  readonly params?: { readonly keys?: unknown; readonly origin?: unknown; readonly minimum?: unknown };
+}
+
+/** A string that had to hold at least one character after trimming: empty or only whitespace. */
+function isBlankString(issue: ValidationEntry): boolean {
+  return issue.keyword === 'too_small' && issue.params?.origin === 'string' && issue.params.minimum === 1;
+}
+
 function fieldIssues(error: FastifyLikeError & { validation: unknown[] }): FieldIssue[] {
   const part = typeof error.validationContext === 'string' ? error.validationContext : 'request';
   return error.validation.flatMap((entry): FieldIssue[] => {
-    const issue = entry as { instancePath?: string; message?: string; keyword?: string; params?: { keys?: unknown } };
+    const issue = entry as ValidationEntry;
     const path = `${part}${(issue.instancePath ?? '').replaceAll('/', '.')}`.replace(/\.$/, '');
     if (issue.keyword === 'unrecognized_keys' && Array.isArray(issue.params?.keys)) {
       return issue.params.keys.map((key) => ({ path: `${path}.${String(key)}`, message: 'is not a known field' }));
     }
+    if (isBlankString(issue)) return [{ path, message: 'must not be blank' }];
     return [{ path, message: issue.message ?? 'is invalid' }];
   });
 }
@@ -80,4 +94,27 @@ export function envelopeOf(error: AppError, requestId: string): ErrorEnvelope {
     requestId,
     ...(error.details && !hideDetail ? { details: [...error.details] } : {}),
   };
+}
+
+/**
+ * Server-side refusals that are the operator's configuration, not a fault: the start-up log says so
+ * once, and each request refused for it is logged like any other refusal (no stack, not `error`).
+ */
+const configurationCodes: ReadonlySet<ErrorCode> = new Set(['not_configured', 'engine_not_configured']);
+
+/** The fields a surface adds beside the envelope (`{ error }` for Lydia, `{ detail }` for AURA). */
+export type ExtraErrorFields = (error: AppError, envelope: ErrorEnvelope) => Readonly<Record<string, unknown>>;
+
+/**
+ * Answers a request that failed: maps the error, logs it (5xx faults at `error` with the stack,
+ * refusals at `info`), adds `WWW-Authenticate: Bearer` to a 401 (RFC 9110 requires a challenge) and
+ * sends the envelope. Every error handler of the app goes through here.
+ */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown, extraFields?: ExtraErrorFields): FastifyReply {
+  const appError = toAppError(error);
+  if (appError.httpStatus >= 500 && !configurationCodes.has(appError.code)) request.log.error({ err: error, code: appError.code }, 'request failed');
+  else request.log.info({ code: appError.code }, 'request refused');
+  if (appError.httpStatus === 401) void reply.header('www-authenticate', 'Bearer');
+  const envelope = envelopeOf(appError, request.id);
+  return reply.code(appError.httpStatus).send(extraFields === undefined ? envelope : { ...envelope, ...extraFields(appError, envelope) });
 }

@@ -21,7 +21,9 @@ export async function startTestApplication(options: { clock?: Clock; env?: Recor
   const database: DatabaseHandle = await openTestDatabase();
   // Rate-limit counters of one application are its own, even on a shared Redis (integration run).
   const redisKeyPrefix = `sbtest:${randomUUID()}:`;
-  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: testJwtSecret, REDIS_KEY_PREFIX: redisKeyPrefix, ...options.env });
+  // A test mailer needs the client's reset page too, as SMTP_URL does (docs/lydia.md).
+  const resetPage = options.mailer ? { PASSWORD_RESET_URL: 'https://app.test/reset-password/{token}' } : {};
+  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: testJwtSecret, REDIS_KEY_PREFIX: redisKeyPrefix, ...resetPage, ...options.env });
   const app = await createApplication(config, pino({ level: 'silent' }), {
     database,
     ...(options.clock ? { clock: options.clock } : {}),

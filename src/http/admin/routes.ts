@@ -21,22 +21,23 @@ function presentedSecret(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Refuses anything but the operator key (`ADMIN_API_KEY`, compared in constant time). A valid tenant
- * credential is `forbidden` (it is real, just not enough); anything else is `unauthenticated`.
+ * Refuses anything but the operator key (`ADMIN_API_KEY`, compared in constant time). Without one
+ * configured, every request is `unauthenticated` and told so. A valid tenant credential is
+ * `forbidden` (it is real, just not enough); anything else is `unauthenticated`.
  */
 export async function requireOperator(request: FastifyRequest, identity: IdentityHttpDeps): Promise<void> {
+  if (identity.operatorKey === undefined) {
+    throw new AppError('unauthenticated', 'Operator routes are disabled: the operator key is not configured on this server (no ADMIN_API_KEY)');
+  }
   const presented = presentedSecret(request);
-  if (presented !== undefined && identity.operatorKey !== undefined && secretsEqual(presented, identity.operatorKey)) return;
+  if (presented !== undefined && secretsEqual(presented, identity.operatorKey)) return;
   if (presented === undefined) throw new AppError('unauthenticated', 'Operator routes need the operator key (ADMIN_API_KEY) as a Bearer token or x-api-key');
   const tenantCredential = await identity.authenticate(request).then(
     () => true,
     () => false,
   );
   if (tenantCredential) throw new AppError('forbidden', 'Operator routes need the operator key (ADMIN_API_KEY), not a tenant credential');
-  throw new AppError(
-    'unauthenticated',
-    identity.operatorKey === undefined ? 'Operator routes are disabled: this server has no ADMIN_API_KEY' : 'The operator key is invalid',
-  );
+  throw new AppError('unauthenticated', 'The operator key is invalid');
 }
 
 /**

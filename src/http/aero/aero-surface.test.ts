@@ -58,6 +58,13 @@ describe('Aero REST surface', () => {
     expect(again.json()).toEqual(first.json());
   });
 
+  it('ends a call when the client sends content-type: application/json with an empty body', async () => {
+    const callId = await start('learner-json');
+    const res = await inject({ method: 'POST', url: `/api/calls/end/${callId}`, headers: { 'content-type': 'application/json' }, payload: '' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ message: 'Call ended', callId, status: 'ended' });
+  });
+
   it('answers an unknown or timestamp-style call id with 404 call_not_found', async () => {
     for (const id of ['1732147200000', '00000000-0000-4000-8000-000000000000']) {
       const res = await inject({ method: 'POST', url: `/api/calls/end/${id}` });

@@ -7,7 +7,7 @@ import { emailField, passwordField, presentedPassword } from '../auth/schemas.ts
 import { authenticationPlugin, principalOf } from '../authentication.ts';
 import { useCompatErrorBodies } from '../compat-errors.ts';
 import type { IdentityHttpDeps } from '../identity-deps.ts';
-import { loginRateLimit } from '../security/rate-limit-policies.ts';
+import { loginRateLimit, signupRateLimit } from '../security/rate-limit-policies.ts';
 import { auraErrors, auraTokenSchema, auraUserSchema, fullName, toAuraToken, toAuraUser } from './schemas.ts';
 
 /**
@@ -41,10 +41,11 @@ export const auraRoutes: FastifyPluginAsyncZod<{ identity: IdentityHttpDeps }> =
   app.post(
     '/auth/register',
     {
+      config: { limits: signupRateLimit },
       schema: {
         tags: ['aura'],
         summary: 'Sign up (a new tenant of your own)',
-        description: 'Open when SIGNUP_ENABLED. Returns the user; log in for tokens.',
+        description: 'Open when SIGNUP_ENABLED (by default outside production), within the signup limit. Returns the user; log in for tokens.',
         body: z.strictObject({ email: emailField, password: passwordField, full_name: fullName.optional() }),
         response: { 201: auraUserSchema, ...auraErrors },
       },

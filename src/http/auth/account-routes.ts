@@ -5,10 +5,11 @@ import { getUser } from '../../store/queries/users.ts';
 import { principalOf } from '../authentication.ts';
 import { errorEnvelopeSchema } from '../error-envelope.ts';
 import type { IdentityHttpDeps } from '../identity-deps.ts';
+import { currentPasswordRateLimit } from '../security/rate-limit-policies.ts';
 import { noContent } from './routes.ts';
 import { logoutBody, meSchema, passwordBody, profileBody, sessionSchema, toTenantDto, toTokenPairDto, toUserDto, userSchema } from './schemas.ts';
 
-const errors = { 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema, 409: errorEnvelopeSchema };
+const errors = { 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema, 409: errorEnvelopeSchema, 429: errorEnvelopeSchema };
 
 /** `/v1/auth` routes about the caller's own account; behind authentication. */
 export const authAccountRoutes: FastifyPluginAsyncZod<{ identity: IdentityHttpDeps }> = (app, { identity }) => {
@@ -30,7 +31,7 @@ export const authAccountRoutes: FastifyPluginAsyncZod<{ identity: IdentityHttpDe
   app.patch(
     '/profile',
     {
-      config: { auth: { scope: 'read', user: true } },
+      config: { auth: { scope: 'read', user: true }, limits: currentPasswordRateLimit },
       schema: { tags: ['auth'], summary: 'Change your name or email', body: profileBody, response: { 200: userSchema, ...errors } },
     },
     async (request) => toUserDto(await identity.accounts.updateProfile(principalOf(request), request.body)),
@@ -39,7 +40,7 @@ export const authAccountRoutes: FastifyPluginAsyncZod<{ identity: IdentityHttpDe
   app.post(
     '/password',
     {
-      config: { auth: { scope: 'read', user: true } },
+      config: { auth: { scope: 'read', user: true }, limits: currentPasswordRateLimit },
       schema: {
         tags: ['auth'],
         summary: 'Change your password',

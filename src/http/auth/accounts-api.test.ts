@@ -4,7 +4,7 @@ import { startTestApplication, type TestApplication } from '../../testing/test-a
 let app: TestApplication;
 let closed: TestApplication;
 beforeAll(async () => {
-  app = await startTestApplication({ env: { RATE_LIMIT_LOGIN: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000' } });
+  app = await startTestApplication({ env: { RATE_LIMIT_LOGIN: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_SIGNUP_PER_IP: '1000' } });
   closed = await startTestApplication({ env: { SIGNUP_ENABLED: 'false' } });
 });
 afterAll(async () => {

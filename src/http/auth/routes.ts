@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import { errorEnvelopeSchema } from '../error-envelope.ts';
 import type { IdentityHttpDeps } from '../identity-deps.ts';
-import { loginRateLimit } from '../security/rate-limit-policies.ts';
+import { loginRateLimit, signupRateLimit } from '../security/rate-limit-policies.ts';
 import { loginBody, refreshBody, registerBody, sessionSchema, tenantSchema, toTenantDto, toTokenPairDto, toUserDto } from './schemas.ts';
 
 const errors = { 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema, 409: errorEnvelopeSchema, 429: errorEnvelopeSchema };
@@ -13,11 +13,13 @@ export const authPublicRoutes: FastifyPluginAsyncZod<{ identity: IdentityHttpDep
   app.post(
     '/register',
     {
+      config: { limits: signupRateLimit },
       schema: {
         tags: ['auth'],
         security: [],
         summary: 'Sign up: create a new tenant with you as its admin',
-        description: 'Open when SIGNUP_ENABLED (the default); never joins an existing tenant. Admins add members with POST /v1/users.',
+        description:
+          'Open when SIGNUP_ENABLED (by default outside production); never joins an existing tenant. Admins add members with POST /v1/users. Limited to RATE_LIMIT_SIGNUP_PER_IP signups per hour per address, across every signup route.',
         body: registerBody,
         response: { 201: sessionSchema.extend({ tenant: tenantSchema }), ...errors },
       },

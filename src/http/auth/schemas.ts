@@ -1,11 +1,21 @@
 import { z } from 'zod';
 import { scopes } from '../../core/principal.ts';
+import { emailSchema, passwordMaxLength, passwordProblem } from '../../services/auth/account-rules.ts';
 import type { TokenPair } from '../../services/auth/sessions.ts';
 import type { TenantRow } from '../../store/schema/tenants.ts';
 import type { UserRow } from '../../store/schema/users.ts';
 
-export const emailField = z.email().max(254);
-export const passwordField = z.string().min(10).max(128).describe('10 to 128 characters, not your email');
+/** Trimmed, then checked: `" Bob@Example.com "` is accepted (and stored lower-cased). */
+export const emailField = emailSchema;
+/** A new password: the policy of `passwordProblem` (the email rule is the service's, which knows the email). */
+export const passwordField = z
+  .string()
+  .max(passwordMaxLength)
+  .superRefine((value, ctx) => {
+    const problem = passwordProblem(value, null);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .describe('10 to 128 characters, at least 10 of them not spaces; not a common password, not your email');
 /** A password as presented for checking (login, current password): no policy, only a sane size. */
 export const presentedPassword = z.string().min(1).max(1024);
 export const nameField = z.string().trim().min(1).max(200);

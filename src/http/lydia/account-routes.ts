@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../authentication.ts';
+import { currentPasswordRateLimit } from '../security/rate-limit-policies.ts';
 import { toCompanySummary, companySummarySchema } from './company-schemas.ts';
 import type { LydiaDeps } from './deps.ts';
 import { emailField, lydiaErrors, lydiaSessionSchema, lydiaUserSchema, messageSchema, passwordField, personName, presentedPassword, toLydiaSession, toLydiaUser } from './schemas.ts';
@@ -49,7 +50,7 @@ export const lydiaAuthAccountRoutes: FastifyPluginAsyncZod<LydiaDeps> = (app, { 
   app.put(
     '/profile',
     {
-      config: self,
+      config: { ...self, limits: currentPasswordRateLimit },
       schema: {
         tags: ['lydia'],
         summary: 'Change your names or email',
@@ -62,7 +63,7 @@ export const lydiaAuthAccountRoutes: FastifyPluginAsyncZod<LydiaDeps> = (app, { 
   );
 
   const password = {
-    config: self,
+    config: { ...self, limits: currentPasswordRateLimit },
     schema: {
       tags: ['lydia'],
       summary: 'Change your password',

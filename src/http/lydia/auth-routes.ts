@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
-import { loginRateLimit } from '../security/rate-limit-policies.ts';
+import { loginRateLimit, signupRateLimit } from '../security/rate-limit-policies.ts';
 import type { LydiaDeps } from './deps.ts';
 import { emailField, lydiaErrors, lydiaSessionSchema, messageSchema, passwordField, personName, presentedPassword, toLydiaSession } from './schemas.ts';
 
@@ -24,10 +24,11 @@ export const lydiaAuthPublicRoutes: FastifyPluginAsyncZod<LydiaDeps> = (app, { i
   app.post(
     '/register',
     {
+      config: { limits: signupRateLimit },
       schema: {
         tags: ['lydia'],
         summary: 'Sign up: a new company with you as its admin',
-        description: 'Open when SIGNUP_ENABLED (the default). Never joins an existing company; admins add users with POST /api/users.',
+        description: 'Open when SIGNUP_ENABLED (by default outside production), within the signup limit. Never joins an existing company; admins add users with POST /api/users.',
         body: registerBody,
         response: { 201: lydiaSessionSchema, ...errors },
       },

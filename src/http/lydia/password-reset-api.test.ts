@@ -16,7 +16,7 @@ const mailer = new RecordingMailer();
 let app: TestApplication;
 let noMail: TestApplication;
 beforeAll(async () => {
-  app = await startTestApplication({ clock, mailer, env: { RATE_LIMIT_LOGIN: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000', PASSWORD_RESET_URL: 'https://app.lydia.test/reset/{token}' } });
+  app = await startTestApplication({ clock, mailer, env: { RATE_LIMIT_LOGIN: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_SIGNUP_PER_IP: '1000', PASSWORD_RESET_URL: 'https://app.lydia.test/reset/{token}' } });
   noMail = await startTestApplication();
 });
 afterAll(async () => {

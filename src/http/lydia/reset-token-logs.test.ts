@@ -14,7 +14,7 @@ let database: DatabaseHandle;
 let app: Application;
 beforeAll(async () => {
   database = await openTestDatabase();
-  const config = parseConfig({ NODE_ENV: 'test', JWT_SECRET: testJwtSecret, REDIS_KEY_PREFIX: `sbtest:${crypto.randomUUID()}:` });
+  const config = parseConfig({ NODE_ENV: 'test', JWT_SECRET: testJwtSecret, REDIS_KEY_PREFIX: `sbtest:${crypto.randomUUID()}:`, PASSWORD_RESET_URL: 'https://app.test/reset-password/{token}' });
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
       lines.push(chunk.toString());

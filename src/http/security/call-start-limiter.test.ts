@@ -9,7 +9,7 @@ import { callJoinRule } from './rate-limit-policies.ts';
 describe('realtime start-call limit', () => {
   it('refuses start-calls over the tenant’s limit with rate_limited, before the connector runs anything', async () => {
     const clock = new ManualClock();
-    const limits = { perIpPerMinute: 1, perCredentialPerMinute: 1, loginPerEmail: 1, loginPerIp: 1, callsPerTenantPerMinute: 2 };
+    const limits = { perIpPerMinute: 1, perCredentialPerMinute: 1, loginPerEmail: 1, loginPerIp: 1, signupPerIpPerHour: 1, callsPerTenantPerMinute: 2 };
     const started: string[] = [];
     const inner: CallConnector = {
       startCall(params) {

@@ -32,11 +32,22 @@ describe('JSON body depth limit', () => {
     expect((await post(nested(200_000))).json()).toMatchObject({ code: 'json_too_deep' });
   });
 
-  it('keeps Fastify’s own JSON errors and prototype-poisoning protection', async () => {
+  it('keeps Fastify’s own JSON errors and prototype-poisoning protection, naming the forbidden key', async () => {
     kit = await startSecurityTestApp();
     const post = (payload: string) => kit!.app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/json' }, payload });
     expect((await post('{"email":')).json()).toMatchObject({ code: 'invalid_json' });
-    expect((await post('{"__proto__":{"admin":true}}')).statusCode).toBe(400);
-    expect((await post('')).json()).toMatchObject({ code: 'invalid_json' });
+    const proto = await post('{"__proto__":{"admin":true}}');
+    expect(proto.statusCode).toBe(400);
+    expect(proto.json()).toMatchObject({ code: 'invalid_json', message: 'Body contains a forbidden key __proto__' });
+    expect((await post('{"a":{"constructor":{"prototype":{"admin":true}}}}')).json()).toMatchObject({ code: 'invalid_json', message: 'Body contains a forbidden key constructor.prototype' });
+    expect((await post('{"text":"__proto__ in a string is fine"}')).statusCode).toBe(200);
+  });
+
+  it('takes an empty JSON body as no body, so bodyless routes accept it', async () => {
+    kit = await startSecurityTestApp();
+    for (const payload of ['', '  \n']) {
+      const res = await kit.app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/json' }, payload });
+      expect(res.statusCode, res.body).toBe(200);
+    }
   });
 });

@@ -34,10 +34,23 @@ export function jsonNestsDeeperThan(text: string, maxDepth: number): boolean {
   return false;
 }
 
+/** Why secure-json-parse refused text that `JSON.parse` accepts: a prototype-poisoning key. */
+function forbiddenKeyOf(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return text.includes('"__proto__"') ? '__proto__' : 'constructor.prototype';
+}
+
 /**
  * Replaces the `application/json` body parser with Fastify's own (secure-json-parse, refusing
  * `__proto__` and `constructor.prototype`) behind a depth check: a body nested deeper than
- * `maxDepth` is refused as `json_too_deep` (400). Register it before any route.
+ * `maxDepth` is refused as `json_too_deep` (400). An empty body (or only whitespace) is no body,
+ * as if no content-type had been sent, so a client that always sets `content-type: application/json`
+ * can call a route that takes none; a route that needs a body still refuses it in validation.
+ * A refused poisoning key is named in the message. Register it before any route.
  */
 export const jsonDepthPlugin = fp(
   (app: FastifyInstance, options: { maxDepth: number }, done: (err?: Error) => void) => {
@@ -45,11 +58,20 @@ export const jsonDepthPlugin = fp(
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, parsed) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') {
+        parsed(null, undefined);
+        return;
+      }
       if (jsonNestsDeeperThan(text, options.maxDepth)) {
         parsed(new AppError('json_too_deep', `The JSON body nests deeper than ${options.maxDepth} levels`), undefined);
         return;
       }
-      void parse(request, text, parsed);
+      void parse(request, text, (error, value) => {
+        // Only a refused body is parsed again, to say why; accepted bodies are parsed once.
+        const key = error === null ? undefined : forbiddenKeyOf(text);
+        if (key !== undefined) parsed(new AppError('invalid_json', `Body contains a forbidden key ${key}`), undefined);
+        else parsed(error, value);
+      });
     });
     done();
   },

@@ -7,7 +7,7 @@ import type { TenantRow } from '../../store/schema/tenants.ts';
 import type { UserRow } from '../../store/schema/users.ts';
 import { isUniqueViolation } from '../../store/unique-violation.ts';
 import { createTenantWithDefaults } from '../tenants.ts';
-import { checkPasswordPolicy, normaliseEmail } from './account-rules.ts';
+import { checkPasswordPolicy, emailSchema, normaliseEmail } from './account-rules.ts';
 import { hashPassword, needsRehash, prepareDummyHash, verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import type { Sessions, TokenPair } from './sessions.ts';
 
@@ -24,13 +24,16 @@ export async function assertEmailFree(db: Executor, tenantId: string, email: str
 
 /**
  * Creates a new tenant and its first admin with a password, in one transaction. Used by self-service
- * signup and by `npm run admin:create`; never joins an existing tenant.
+ * signup and by `npm run admin:create`; never joins an existing tenant. The email is checked here too,
+ * with the schema of the HTTP routes, since the CLI has no schema of its own.
  */
 export async function createTenantWithAdmin(
   db: Database,
   params: { tenantName: string; tenantSlug?: string | undefined; email: string; password: string; displayName?: string | null },
 ): Promise<{ tenant: TenantRow; user: UserRow }> {
-  const email = normaliseEmail(params.email);
+  const parsedEmail = emailSchema.safeParse(params.email);
+  if (!parsedEmail.success) throw new AppError('validation_failed', 'The request is invalid', { details: [{ path: 'body.email', message: 'must be an email address' }] });
+  const email = normaliseEmail(parsedEmail.data);
   checkPasswordPolicy(params.password, email, 'body.password');
   const passwordHash = await hashPassword(params.password);
   try {

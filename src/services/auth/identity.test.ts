@@ -51,4 +51,14 @@ describe('start-up of identity', () => {
     await prepareIdentity(handle.db, identity, second.logger, { signupEnabled: false });
     expect(second.lines().filter((line) => line.level === 40)).toEqual([]);
   });
+
+  it('says whether self-service signup is open', async () => {
+    const identity = createIdentity({ db: handle.db, clock: new ManualClock() }, { jwtSecret: Buffer.from('x'.repeat(32)), accessTokenTtlMs: 60_000, refreshTokenTtlMs: 3_600_000, externalJwt: undefined });
+    const open = capturingLogger();
+    await prepareIdentity(handle.db, identity, open.logger, { signupEnabled: true });
+    expect(open.lines()).toContainEqual(expect.objectContaining({ signupEnabled: true, msg: expect.stringContaining('signup is open') as string }));
+    const closed = capturingLogger();
+    await prepareIdentity(handle.db, identity, closed.logger, { signupEnabled: false });
+    expect(closed.lines()).toContainEqual(expect.objectContaining({ signupEnabled: false, msg: expect.stringContaining('signup is closed') as string }));
+  });
 });

@@ -48,8 +48,9 @@ export function createIdentity(deps: { readonly db: Database; readonly clock: Cl
 }
 
 /**
- * Start-up checks: creates the external provider's tenant if it does not exist yet, and when the
- * server has no user at all says plainly how to create the first admin (there is no default one).
+ * Start-up checks: creates the external provider's tenant if it does not exist yet, says whether
+ * self-service signup is open, and when the server has no user at all says plainly how to create
+ * the first admin (there is no default one).
  */
 export async function prepareIdentity(db: Database, identity: Identity, logger: Logger, hints: { readonly signupEnabled: boolean }): Promise<void> {
   if (identity.external) {
@@ -58,6 +59,11 @@ export async function prepareIdentity(db: Database, identity: Identity, logger: 
       await createTenantWithDefaults(db, { name: slug, slug });
       logger.info({ tenant: slug }, 'created the tenant of EXTERNAL_JWT_TENANT; its users appear on their first request');
     }
+  }
+  if (hints.signupEnabled) {
+    logger.info({ signupEnabled: true }, 'self-service signup is open: anyone can create a tenant (SIGNUP_ENABLED=false closes it)');
+  } else {
+    logger.info({ signupEnabled: false }, 'self-service signup is closed: accounts come from admin:create, admins and the operator key');
   }
   if ((await countUsers(db)) === 0) {
     logger.warn(

@@ -24,8 +24,8 @@ export interface PasswordResetsDeps {
   readonly sessions: Sessions;
   /** `undefined` when no mail transport is configured: requests are then refused as `not_configured`. */
   readonly mailer: Mailer | undefined;
-  /** The link the mail carries, from the token (`PASSWORD_RESET_URL` with `{token}` filled in). */
-  readonly resetLink: (token: string) => string;
+  /** The link the mail carries, from the token (`PASSWORD_RESET_URL` with `{token}` filled in); `undefined` when not configured. */
+  readonly resetLink: ((token: string) => string) | undefined;
   readonly logger: Logger;
 }
 
@@ -41,8 +41,9 @@ export class PasswordResets {
     this.#deps = deps;
   }
 
+  /** Whether reset links can be mailed: a mail transport and the client's reset page are both configured. */
   get configured(): boolean {
-    return this.#deps.mailer !== undefined;
+    return this.#deps.mailer !== undefined && this.#deps.resetLink !== undefined;
   }
 
   /**
@@ -51,9 +52,10 @@ export class PasswordResets {
    * without the token or the address.
    */
   async request(email: string): Promise<void> {
-    const { mailer, db, clock, logger } = this.#deps;
-    if (!mailer) {
-      throw new AppError('not_configured', 'Password reset by email is not available: this server has no mail transport (set SMTP_URL)');
+    const { mailer, resetLink, db, clock, logger } = this.#deps;
+    // Refused quietly: the start-up log has said once that reset by mail is off.
+    if (!mailer || !resetLink) {
+      throw new AppError('not_configured', 'Password reset by email is not available: this server has no mail transport (set SMTP_URL and PASSWORD_RESET_URL)');
     }
     const user = await findLoginUserByEmail(db, { email: normaliseEmail(email) });
     if (!user?.email) return;
@@ -72,7 +74,7 @@ export class PasswordResets {
       subject: 'Reset your password',
       text: [
         'Someone (hopefully you) asked to reset the password of your account.',
-        `Open this link within 30 minutes to choose a new one: ${this.#deps.resetLink(token)}`,
+        `Open this link within 30 minutes to choose a new one: ${resetLink(token)}`,
         'If you did not ask for it, ignore this message: your password stays as it is.',
       ].join('\n\n'),
     };
