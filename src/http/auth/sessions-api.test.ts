@@ -55,6 +55,21 @@ describe('refresh tokens', () => {
     expect(successor.json<{ message: string }>().message).toContain('revoked');
   });
 
+  it('on reuse, also end the access tokens of that user: the thief and the owner are both logged out', async () => {
+    const session = await register();
+    const rotated = (await refresh(session.refreshToken)).json<Session>();
+    expect((await me(session.accessToken)).statusCode).toBe(200);
+    expect((await me(rotated.accessToken)).statusCode).toBe(200);
+    expect((await refresh(session.refreshToken)).statusCode).toBe(401);
+    for (const token of [session.accessToken, rotated.accessToken]) {
+      const res = await me(token);
+      expect(res.statusCode).toBe(401);
+    }
+    // Logging in again works at once.
+    const again = await app.http.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: session.email, password: session.password } });
+    expect((await me(again.json<Session>().accessToken)).statusCode).toBe(200);
+  });
+
   it('refuse an access token, saying that is what it is', async () => {
     const session = await register();
     const res = await refresh(session.accessToken);

@@ -11,7 +11,7 @@ import {
   revokeRefreshFamily,
   revokeUserRefreshTokens,
 } from '../../store/queries/refresh-tokens.ts';
-import { getUser } from '../../store/queries/users.ts';
+import { getUser, updateUser } from '../../store/queries/users.ts';
 import type { UserRow } from '../../store/schema/users.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import { sha256Hex } from './secret-compare.ts';
@@ -71,8 +71,10 @@ export class Sessions {
       if (!row) return { ok: false, message: 'The refresh token is invalid' };
       if (row.revokedAt !== null) return { ok: false, message: 'The refresh token was revoked; log in again' };
       if (row.usedAt !== null) {
-        // Reuse: someone holds a copy. Revoking the family logs out both the thief and the owner.
+        // Reuse: someone holds a copy. Revoking the family ends its refresh tokens; bumping the user's
+        // session version ends the access tokens already issued (the thief's too), in one transaction.
         await revokeRefreshFamily(tx, { tenantId: row.tenantId, familyId: row.familyId, at: now });
+        await updateUser(tx, { tenantId: row.tenantId, userId: row.userId, changes: { bumpSessionVersion: true } });
         return { ok: false, message: 'The refresh token was already used; its session has been revoked, log in again' };
       }
       if (row.expiresAt.getTime() <= now.getTime()) return { ok: false, message: 'The refresh token has expired; log in again' };
