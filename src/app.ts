@@ -143,6 +143,7 @@ export async function createApplication(config: Config, logger: Logger, override
       version: readVersion(),
       security: guards,
       twilio: telephony.http,
+      ivr: telephony.ivr,
       jobs: jobs.http,
     });
     // The same credentials as HTTP; a connection without them is refused before any audio flows.

@@ -8,6 +8,8 @@ import type { Clock } from './core/clock.ts';
 import type { Logger } from './core/logger.ts';
 import type { Principal } from './core/principal.ts';
 import type { TwilioHttpDeps } from './http/twilio/deps.ts';
+import type { IvrWebhooks } from './http/twilio-ivr/ivr-webhooks.ts';
+import { createIvr } from './ivr.ts';
 import type { LiveCallRegistry } from './live-calls.ts';
 import { InboundCalls } from './services/telephony/inbound-calls.ts';
 import { OutboundCalls } from './services/telephony/outbound-calls.ts';
@@ -34,6 +36,8 @@ export interface Telephony {
   readonly verifier: TwilioSignatureVerifier;
   readonly http: TwilioHttpDeps;
   readonly connector: TwilioCallConnector;
+  /** The classic IVR (`/twilio/ivr/*`), which `/twilio/voice` hands `ivr`-mode numbers to. */
+  readonly ivr: IvrWebhooks;
 }
 
 /** Says at start-up what Twilio will do with this configuration; loudly when webhooks are not verified. */
@@ -65,6 +69,7 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
     statusCallbackUrl: `${publicUrl}/twilio/status`,
     maxCallDurationS: config.security.maxCallDurationS,
   });
+  const ivr = createIvr({ config, db, clock, logger, countOpenCalls: deps.countOpenCalls });
   const http: TwilioHttpDeps = {
     webhooks: { verifier, trustProxy: config.security.trustProxy },
     inbound: new InboundCalls({ db, clock, logger: telephonyLogger, concurrency: { countOpenCalls: deps.countOpenCalls, max: config.security.maxConcurrentCallsPerTenant } }),
@@ -72,9 +77,10 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
     outbound,
     phoneNumbers: new PhoneNumbers({ db, clock }),
     streamUrl,
+    ivr: ivr.answerIncoming,
   };
   const connector = twilioConnector({ admission: new StreamAdmission({ db, clock }), liveCalls, outbound, logger: telephonyLogger });
-  return { verifier, http, connector };
+  return { verifier, http, connector, ivr };
 }
 
 /**

@@ -14,7 +14,7 @@ import { insertWebhookEvent } from '../store/queries/webhook-events.ts';
 import { jobs } from '../store/schema/jobs.ts';
 import { enqueue } from '../jobs/queue.ts';
 import { startFakeTwilioRest, type FakeTwilioRest } from '../testing/fake-twilio-rest/index.ts';
-import { TEST_TWILIO_ACCOUNT_SID, TEST_TWILIO_AUTH_TOKEN, voiceParams } from '../testing/twilio-webhooks.ts';
+import { newCallSid, TEST_TWILIO_ACCOUNT_SID, TEST_TWILIO_AUTH_TOKEN, voiceParams } from '../testing/twilio-webhooks.ts';
 
 /**
  * Every route of the app, called as every actor, with the status each must get. The route table comes
@@ -232,6 +232,9 @@ const matrix: Readonly<Record<string, Entry>> = {
   'POST /twilio/voice': open(403, () => ({ payload: voiceParams({ to: '+33100000001' }) })),
   'POST /incoming-call': open(403, () => ({ payload: voiceParams({ to: '+33100000001' }) })),
   'POST /twilio/status': open(403, () => ({ payload: { ...voiceParams({ to: '+33100000001' }), CallStatus: 'completed' } })),
+  // The classic IVR (docs/ivr.md): each turn and each transfer outcome, signed like every Twilio webhook.
+  'POST /twilio/ivr/:callId/turn': open(403, (w) => ({ url: `/twilio/ivr/${w.ownerCallId}/turn?tenantId=${w.tenant.id}&silent=0`, payload: { CallSid: newCallSid(), SpeechResult: 'Bonjour' } })),
+  'POST /twilio/ivr/:callId/dial': open(403, (w) => ({ url: `/twilio/ivr/${w.ownerCallId}/dial?tenantId=${w.tenant.id}`, payload: { CallSid: newCallSid(), DialCallStatus: 'completed' } })),
   'POST /v1/phone-numbers': guarded({ admin: 201, keyAdmin: 201, stranger: 201, strangerKey: 201 }, () => ({ payload: { number: freshNumber() } })),
   'GET /v1/phone-numbers': guarded({ admin: 200, keyAdmin: 200, stranger: 200, strangerKey: 200 }),
   'GET /v1/phone-numbers/:phoneNumberId': guarded({ admin: 200, keyAdmin: 200, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/phone-numbers/${await phoneNumberOf(w)}` })),

@@ -35,6 +35,8 @@ import type { TwilioHttpDeps } from './twilio/deps.ts';
 import { outboundCallRoutes } from './twilio/outbound-routes.ts';
 import { phoneNumberRoutes } from './twilio/phone-number-routes.ts';
 import { twilioWebhookRoutes } from './twilio/webhook-routes.ts';
+import type { IvrWebhooks } from './twilio-ivr/ivr-webhooks.ts';
+import { twilioIvrRoutes } from './twilio-ivr/routes.ts';
 import { lydiaPhoneNumberRoutes } from './twilio/lydia-phone-number-routes.ts';
 import { userRoutes } from './users/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
@@ -54,6 +56,8 @@ export interface HttpDeps {
   readonly security: HttpAbuseGuards;
   /** Phone calls: Twilio's signed webhooks, phone numbers, outbound calls (`src/http/twilio/`). */
   readonly twilio: TwilioHttpDeps;
+  /** The classic IVR's webhooks (`src/http/twilio-ivr/`, docs/ivr.md), signed like the other Twilio routes. */
+  readonly ivr: IvrWebhooks;
   /** Post-call jobs and webhooks (`src/http/jobs/`, `src/http/webhooks/`). */
   readonly jobs: JobsHttpDeps;
 }
@@ -143,6 +147,7 @@ export async function buildApp(deps: HttpDeps) {
   await app.register(auraRoutes, { prefix: '/api/v1', identity: deps.identity });
   // Twilio's webhooks: public, each request proven by its X-Twilio-Signature instead of a credential.
   await app.register(twilioWebhookRoutes, deps.twilio);
+  await app.register(twilioIvrRoutes, { webhooks: deps.twilio.webhooks, ivr: deps.ivr });
   // Lydia's single company line, a view of the phone numbers (Lydia error bodies, own authentication context).
   await app.register(lydiaPhoneNumberRoutes, { prefix: '/api/companies', phoneNumbers: deps.twilio.phoneNumbers, authenticate: deps.identity.authenticate });
 
