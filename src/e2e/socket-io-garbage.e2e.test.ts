@@ -151,7 +151,7 @@ describe('garbage from Socket.IO clients, end to end', () => {
       const ended = waitFor<{ status: string; reason: string; transcription: { text: string; interrupted: boolean }[] }>(healthy.socket, 'call-ended');
       healthy.socket.emit('end-call');
       const end = await ended;
-      expect(end).toMatchObject({ status: 'ended', reason: 'caller_hangup' });
+      expect(end).toMatchObject({ status: 'ended', reason: 'caller_ended' });
       expect(end.transcription).toEqual([
         { role: 'user', text: fixtureWords, interrupted: false },
         { role: 'assistant', text: reply, interrupted: false },

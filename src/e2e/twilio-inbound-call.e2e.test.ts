@@ -88,7 +88,7 @@ describe('an incoming Twilio call, end to end', () => {
     await eventually(async () => (await getJson<{ status: string }>(`/v1/calls/${callId}`)).status === 'ended', 10_000);
 
     const call = await getJson<{ status: string; channel: string; direction: string; endReason: string; durationMs: number }>(`/v1/calls/${callId}`);
-    expect(call).toMatchObject({ status: 'ended', channel: 'twilio', direction: 'inbound', endReason: 'caller_hangup' });
+    expect(call).toMatchObject({ status: 'ended', channel: 'twilio', direction: 'inbound', endReason: 'twilio_stop' });
     expect(call.durationMs).toBeGreaterThan(0);
     const { items } = await getJson<{ items: TranscriptItem[] }>(`/v1/calls/${callId}/transcript`);
     expect(items.map((item) => [item.role, item.text])).toEqual([

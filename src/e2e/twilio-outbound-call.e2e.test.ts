@@ -112,7 +112,7 @@ describe('an outbound Twilio call, end to end', () => {
     media.twilio.hangUp();
     await media.closed;
     await eventually(async () => (await getJson<{ status: string }>(`/v1/calls/${callId}`)).status === 'ended', 10_000);
-    expect(await getJson(`/v1/calls/${callId}`)).toMatchObject({ endReason: 'caller_hangup' });
+    expect(await getJson(`/v1/calls/${callId}`)).toMatchObject({ endReason: 'twilio_stop' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(hangUpsOf(callSid)).toEqual([]);
   }, 40_000);

@@ -251,7 +251,8 @@ export class CallSession {
         break;
       case 'hangup':
         this.#record('caller_hangup', { reason: event.reason });
-        void this.end('caller_hangup');
+        // The transport's own reason (caller_ended, caller_disconnected, server_shutdown, twilio_stop, …) is the call's end reason.
+        void this.end(event.reason);
         break;
       case 'error':
         this.#onTransportError(event);

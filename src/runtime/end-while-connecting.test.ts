@@ -8,13 +8,13 @@ describe('the caller leaves while the engine is still connecting', () => {
     call.transport.hangUp('caller_left');
 
     await started;
-    await expect(call.session.ended).resolves.toEqual({ status: 'ended', reason: 'caller_hangup' });
+    await expect(call.session.ended).resolves.toEqual({ status: 'ended', reason: 'caller_left' });
 
     expect(call.engine.sessions).toEqual([]);
     expect(call.transport.noticesOf('error')).toEqual([]);
     expect(call.transport.noticesOf('call_started')).toEqual([]);
     expect(call.sink.activeAtMs).toBeNull();
-    expect(call.sink.finishes).toMatchObject([{ status: 'ended', reason: 'caller_hangup' }]);
+    expect(call.sink.finishes).toMatchObject([{ status: 'ended', reason: 'caller_left' }]);
     expect(call.sink.events).toMatchObject([{ type: 'caller_hangup', data: { reason: 'caller_left' } }]);
     expect(call.clock.pendingTimers).toBe(0);
     expect(call.transport.events.listenerCount).toBe(0);

@@ -3,15 +3,25 @@ import { AppError } from '../core/errors.ts';
 import { startTestCall } from '../testing/runtime-fakes/index.ts';
 
 describe('the caller side ends the call', () => {
-  it('ends the call when the caller hangs up, keeping the transport reason as an event', async () => {
+  it('ends the call when the caller hangs up, with the transport’s reason as the end reason', async () => {
     const call = await startTestCall();
     call.engineSession.userTranscript('user-1', 'Bye!');
-    call.transport.hangUp('socket_closed');
+    call.transport.hangUp('caller_disconnected');
 
-    await expect(call.session.ended).resolves.toEqual({ status: 'ended', reason: 'caller_hangup' });
-    expect(call.sink.events).toMatchObject([{ type: 'caller_hangup', data: { reason: 'socket_closed' } }]);
+    await expect(call.session.ended).resolves.toEqual({ status: 'ended', reason: 'caller_disconnected' });
+    expect(call.sink.finishes).toMatchObject([{ status: 'ended', reason: 'caller_disconnected' }]);
+    expect(call.transport.noticesOf('call_ended')[0]).toMatchObject({ status: 'ended', reason: 'caller_disconnected' });
+    expect(call.sink.events).toMatchObject([{ type: 'caller_hangup', data: { reason: 'caller_disconnected' } }]);
     expect(call.sink.transcript.map((t) => t.text)).toEqual(['Bye!']);
     expect(call.transport.noticesOf('call_ended')[0]?.transcript).toEqual([{ role: 'user', text: 'Bye!', interrupted: false }]);
+  });
+
+  it('keeps each hang-up reason distinct', async () => {
+    for (const reason of ['caller_ended', 'server_shutdown']) {
+      const call = await startTestCall();
+      call.transport.hangUp(reason);
+      await expect(call.session.ended).resolves.toEqual({ status: 'ended', reason });
+    }
   });
 
   it('ends the call as failed on an unrecoverable transport error', async () => {

@@ -12,7 +12,7 @@ describe('how a Twilio stream ends', () => {
     const world = await sessionCall();
     world.twilio.hangUp();
     await world.flush();
-    expect(await world.connector.call.ended).toEqual({ status: 'ended', reason: 'caller_hangup' });
+    expect(await world.connector.call.ended).toEqual({ status: 'ended', reason: 'twilio_stop' });
     expect(world.connector.sink.events.find((event) => event.type === 'caller_hangup')?.data).toEqual({ reason: 'twilio_stop' });
   });
 
@@ -20,7 +20,7 @@ describe('how a Twilio stream ends', () => {
     const world = await sessionCall();
     world.twilio.drop();
     await world.flush();
-    expect(await world.connector.call.ended).toEqual({ status: 'ended', reason: 'caller_hangup' });
+    expect(await world.connector.call.ended).toEqual({ status: 'ended', reason: 'twilio_disconnected' });
     expect(world.connector.sink.events.find((event) => event.type === 'caller_hangup')?.data).toEqual({ reason: 'twilio_disconnected' });
   });
 
