@@ -108,7 +108,7 @@ describe('webhook events', () => {
     await strict.runCall(tenantId, call.id);
     await strict.pool.drain();
     const job = (await listCallJobs(handle.db, { tenantId, callId: call.id })).find((j) => j.kind === webhookDeliveryJobKind);
-    expect(job).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(job, JSON.stringify(job)).toMatchObject({ status: 'failed', attempts: 1 });
     expect(job?.lastError).toContain('loopback, private or link-local');
     const [entry] = await world.endpoints.deliveries(tenantId, endpoint.id, { limit: 1 });
     expect(entry).toMatchObject({ statusCode: null, succeeded: false });

@@ -37,6 +37,10 @@ export class JobWorkerPool {
   readonly #options: JobWorkerPoolOptions;
   readonly #handlers: ReadonlyMap<string, JobHandler>;
   readonly #running = new Map<string, RunningJob>();
+  /** Claims in flight (a poll and a `drain()` may claim at once). */
+  readonly #claims = new Set<Promise<number>>();
+  /** Jobs of this pool finished so far. */
+  #finished = 0;
   #state: 'idle' | 'started' | 'stopping' | 'stopped' = 'idle';
   #cancelPoll: () => void = () => undefined;
   #polling: Promise<void> | undefined;
@@ -87,9 +91,16 @@ export class JobWorkerPool {
     const free = this.#options.concurrency - this.#running.size;
     if (free <= 0 || this.#state === 'stopping' || this.#state === 'stopped') return 0;
     const { db, clock, leaseMs } = this.#options;
-    const claimed = await claimJobs(db, { workerId: this.workerId, kinds: this.kinds, now: new Date(clock.nowMs()), leaseMs, limit: free });
-    for (const job of claimed) this.#launch(job);
-    return claimed.length;
+    const claiming = claimJobs(db, { workerId: this.workerId, kinds: this.kinds, now: new Date(clock.nowMs()), leaseMs, limit: free }).then((claimed) => {
+      for (const job of claimed) this.#launch(job);
+      return claimed.length;
+    });
+    this.#claims.add(claiming);
+    try {
+      return await claiming;
+    } finally {
+      this.#claims.delete(claiming);
+    }
   }
 
   /** Resolves when no job runs in this process. */
@@ -101,10 +112,18 @@ export class JobWorkerPool {
   async drain(): Promise<number> {
     let started = 0;
     for (;;) {
+      const finishedBefore = this.#finished;
       const now = await this.tick();
       started += now;
-      if (now === 0 && this.#running.size === 0) return started;
-      await Promise.race([...this.#running.values()].map((run) => run.done));
+      if (this.#running.size > 0) {
+        await Promise.race([...this.#running.values()].map((run) => run.done));
+      } else if (this.#claims.size > 0) {
+        // A poll is claiming at the same time (its rows were locked from this tick): wait for what it starts.
+        await Promise.allSettled([...this.#claims]);
+      } else if (now === 0 && this.#finished === finishedBefore) {
+        // Nothing ran, and nothing finished while this tick looked (a job finishing then may have enqueued more).
+        return started;
+      }
     }
   }
 
@@ -157,6 +176,7 @@ export class JobWorkerPool {
     this.#running.set(job.id, run);
     void run.done.then(() => {
       this.#running.delete(job.id);
+      this.#finished += 1;
       this.wake();
     });
   }
