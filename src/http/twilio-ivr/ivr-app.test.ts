@@ -69,7 +69,7 @@ describe('an IVR call through the whole application', () => {
     const call = await app.http.inject({ method: 'GET', url: `/v1/calls/${callId}`, headers: admin.headers });
     expect(call.json()).toMatchObject({ id: callId, status: 'ended', endReason: 'twilio_completed' });
     const transcript = await app.http.inject({ method: 'GET', url: `/v1/calls/${callId}/transcript`, headers: admin.headers });
-    const items = (transcript.json() as { items: { role: string; text: string }[] }).items;
+    const items = transcript.json<{ items: { role: string; text: string }[] }>().items;
     expect(items.map((i) => [i.role, i.text])).toEqual([
       ['assistant', greeting],
       ['user', 'Vos horaires ?'],
