@@ -109,8 +109,9 @@ export async function createApplication(config: Config, logger: Logger, override
     const identity = identityOf(config, database, clock, logger);
     await prepareIdentity(database.db, identity, logger, { signupEnabled: config.identity.signupEnabled });
     guards = await createAbuseGuards({ config: config.security, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, db: database.db, clock, logger });
-    const liveCalls = new LiveCallRegistry({ db: database.db, clock, logger, engines: createEngineLookup(config), maxCallDurationS: config.security.maxCallDurationS });
-    const calls = new CallService({ db: database.db, clock, liveCalls });
+    const joinWindowMs = config.security.callJoinWindowS * 1000;
+    const liveCalls = new LiveCallRegistry({ db: database.db, clock, logger, engines: createEngineLookup(config), maxCallDurationS: config.security.maxCallDurationS, joinWindowMs });
+    const calls = new CallService({ db: database.db, clock, liveCalls, joinWindowMs });
     const jobs = createBackgroundJobs({ config, db: database.db, clock, logger, calls });
     const openGuards = guards;
     const telephony = createTelephony({

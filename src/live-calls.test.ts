@@ -45,6 +45,9 @@ describe('joining a call over a realtime transport', () => {
     expect(result).toMatchObject({ ok: false, code: 'engine_not_configured' });
     expect(result.ok ? '' : result.message).toContain('OPENAI_API_KEY');
     expect(withoutKey.liveCalls.size).toBe(0);
+    // The call failed: it no longer waits for a caller nor holds a concurrent slot.
+    const call = (await withoutKey.http.inject({ url: `/v1/calls/${callId}`, headers: adminOf(withoutKey) })).json<{ status: string; endReason: string }>();
+    expect(call).toMatchObject({ status: 'failed', endReason: 'engine_not_configured' });
   });
 
   it('fails the call cleanly when the upstream cannot be reached, keeping the record', async () => {

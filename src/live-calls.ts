@@ -4,10 +4,11 @@ import { isUuid } from './core/ids.ts';
 import type { Logger } from './core/logger.ts';
 import { CallSession, type CallEndResult } from './runtime/call-session.ts';
 import type { Engine } from './runtime/ports.ts';
+import { DEFAULT_CALL_JOIN_WINDOW_MS, expireUnjoinedCall, isUnjoined } from './services/call-expiry.ts';
 import { createStoreCallSink } from './services/call-sink.ts';
 import type { LiveCalls } from './services/calls.ts';
 import type { Database } from './store/database.ts';
-import { getCall } from './store/queries/calls.ts';
+import { getCall, transitionCall } from './store/queries/calls.ts';
 import type { CallConnector, StartCallParams, StartCallResult } from './transports/shared/call-connector.ts';
 
 /** An engine by name, or why it cannot run here (e.g. its API key is not configured). */
@@ -20,6 +21,8 @@ export interface LiveCallRegistryDeps {
   readonly engines: EngineLookup;
   /** Upper bound on any call's length (`MAX_CALL_DURATION_SECONDS`), whatever its agent asks; unset = the agent's. */
   readonly maxCallDurationS?: number;
+  /** `CALL_JOIN_WINDOW_SECONDS` in ms: a call not joined by then is marked `expired` and refused. */
+  readonly joinWindowMs?: number;
 }
 
 function refuse(code: ErrorCode, message: string): StartCallResult {
@@ -49,8 +52,17 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
     if (!call || (identity.role !== 'admin' && call.userId !== identity.userId)) return refuse('call_not_found', 'Call not found');
     if (this.#sessions.has(callId)) return refuse('call_already_started', 'This call is already connected');
     if (call.status !== 'created') return refuse('call_not_active', `This call is ${call.status} and cannot be joined`);
+    const joinWindowMs = this.#deps.joinWindowMs ?? DEFAULT_CALL_JOIN_WINDOW_MS;
+    if (isUnjoined(call, clock.nowMs(), joinWindowMs)) {
+      await expireUnjoinedCall(db, call, clock.nowMs());
+      return refuse('call_not_active', `This call was not joined within ${Math.round(joinWindowMs / 1000)} s and has expired; create a new one`);
+    }
     const found = engines(call.agentSnapshot.engine);
-    if ('unavailable' in found) return refuse('engine_not_configured', found.unavailable);
+    if ('unavailable' in found) {
+      // A start that cannot succeed fails the call, so it neither waits for a caller nor holds a slot.
+      await transitionCall(db, { tenantId: call.tenantId, callId, to: 'failed', reason: 'engine_not_configured', at: new Date(clock.nowMs()) });
+      return refuse('engine_not_configured', found.unavailable);
+    }
     const { agentSnapshot: agent } = call;
     const maxDurationS = Math.min(agent.maxDurationS, this.#deps.maxCallDurationS ?? Number.POSITIVE_INFINITY);
     const session = new CallSession({

@@ -83,7 +83,8 @@ export const securityEnvShape = {
   RATE_LIMIT_CALLS_PER_TENANT: count(1, 1_000_000, 60),
   MAX_CONCURRENT_CALLS_PER_TENANT: count(1, 1_000_000, 20),
   MAX_CONCURRENT_CALLS_PER_MEMBER: count(1, 1_000_000, 3),
-  CALL_JOIN_WINDOW_SECONDS: count(10, 3600, 120),
+  // At least a minute: a phone call is created before it rings, and joined by Twilio's stream once answered.
+  CALL_JOIN_WINDOW_SECONDS: count(60, 3600, 120),
   MAX_CALL_DURATION_SECONDS: count(10, 24 * 3600, 3600),
   JSON_MAX_DEPTH: count(2, 1000, 32),
 };

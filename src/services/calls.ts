@@ -11,6 +11,7 @@ import type { AgentRow } from '../store/schema/agents.ts';
 import type { AgentSnapshot, CallChannel, CallDirection, CallRow } from '../store/schema/calls.ts';
 import type { TranscriptItemRow } from '../store/schema/transcript-items.ts';
 import { resolveActingUser } from './acting-user.ts';
+import { DEFAULT_CALL_JOIN_WINDOW_MS, withJoinExpiry } from './call-expiry.ts';
 
 /** The runtime's view of calls live in this process: ending one goes through its session. */
 export interface LiveCalls {
@@ -55,6 +56,8 @@ export interface CallServiceDeps {
   readonly db: Database;
   readonly clock: Clock;
   readonly liveCalls: LiveCalls;
+  /** `CALL_JOIN_WINDOW_SECONDS` in ms: a call still `created` after it is shown as (and marked) `expired`. */
+  readonly joinWindowMs?: number;
 }
 
 /** Use cases on calls shared by the HTTP routes and the realtime transports. */
@@ -89,13 +92,20 @@ export class CallService {
     });
   }
 
-  /** A call the principal may see: any of the tenant's for an admin, only their own for a member. */
+  /**
+   * A call the principal may see: any of the tenant's for an admin, only their own for a member. A
+   * call nobody joined within the join window is marked `expired` now, as it is read (lazily).
+   */
   async get(principal: Principal, callId: string): Promise<CallRow> {
     const call = await getCall(this.#deps.db, { tenantId: principal.tenantId, callId });
     if (!call || (principal.role !== 'admin' && call.userId !== principal.userId)) {
       throw new AppError('call_not_found', 'Call not found');
     }
-    return call;
+    return this.#expireIfUnjoined(call);
+  }
+
+  #expireIfUnjoined(call: CallRow): Promise<CallRow> {
+    return withJoinExpiry(this.#deps.db, call, this.#deps.clock.nowMs(), this.#deps.joinWindowMs ?? DEFAULT_CALL_JOIN_WINDOW_MS);
   }
 
   async list(principal: Principal, params: ListCallsParams): Promise<CallRow[]> {
@@ -106,7 +116,13 @@ export class CallService {
       if (!user) return [];
       userId = user.id;
     }
-    return listCalls(db, { tenantId: principal.tenantId, userId, status: params.status, from: params.from, to: params.to, after: params.after, limit: params.limit });
+    const rows = await listCalls(db, { tenantId: principal.tenantId, userId, status: params.status, from: params.from, to: params.to, after: params.after, limit: params.limit });
+    const shown: CallRow[] = [];
+    for (const row of rows) {
+      const current = await this.#expireIfUnjoined(row);
+      if (params.status === undefined || current.status === params.status) shown.push(current);
+    }
+    return shown;
   }
 
   async transcript(principal: Principal, callId: string): Promise<TranscriptItemRow[]> {

@@ -2,6 +2,7 @@ import type { SecurityConfig } from '../../config/security.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Database } from '../../store/database.ts';
+import { expireUnjoinedCalls } from '../../services/call-expiry.ts';
 import { countOpenCalls } from '../../store/queries/open-calls.ts';
 import { closeRedis, openRedis } from '../../store/redis.ts';
 import { createCallStartLimiter, type CallStartLimiter } from './call-start-limiter.ts';
@@ -16,8 +17,12 @@ export interface AbuseGuards {
   readonly counter: RateCounter;
   /** Realtime `start-call`s per tenant; wrap the call connector with `limitCallStarts`. */
   readonly callStarts: CallStartLimiter;
-  /** Open calls of a tenant, as the concurrent-call cap counts them. */
-  countOpenCalls(tenantId: string): Promise<number>;
+  /**
+   * Open calls of a tenant (or of one of its users), as the concurrent-call caps count them: active
+   * and ending calls, and created ones within the join window. Calls nobody joined in time are
+   * marked `expired` on the way (a bounded sweep).
+   */
+  countOpenCalls(tenantId: string, userId?: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -42,13 +47,16 @@ export async function createAbuseGuards(deps: AbuseGuardsDeps): Promise<AbuseGua
       ? local
       : new FallbackRateCounter({ primary: new RedisRateCounter(redis, `${deps.redisKeyPrefix}rl:`), fallback: local, logger: logger.child({ component: 'rate-limits' }), clock });
   const liveForMs = config.maxCallDurationS * 1000 + OPEN_CALL_GRACE_MS;
+  const joinWindowMs = config.callJoinWindowS * 1000;
   return {
     config,
     counter,
     callStarts: createCallStartLimiter(counter, callJoinRule(config.rateLimits)),
-    countOpenCalls(tenantId) {
+    async countOpenCalls(tenantId, userId) {
       const now = clock.nowMs();
-      return countOpenCalls(deps.db, { tenantId, liveSince: new Date(now - liveForMs), createdSince: new Date(now - 2 * liveForMs) });
+      const createdSince = new Date(now - 2 * liveForMs);
+      await expireUnjoinedCalls(deps.db, { tenantId, nowMs: now, joinWindowMs, createdSince });
+      return countOpenCalls(deps.db, { tenantId, userId, liveSince: new Date(now - liveForMs), createdSince, joinSince: new Date(now - joinWindowMs) });
     },
     async close() {
       if (redis !== undefined) await closeRedis(redis);

@@ -10,9 +10,17 @@ export interface RateLimitPluginOptions {
   readonly counter: RateCounter;
   readonly limits: SecurityConfig['rateLimits'];
   readonly maxConcurrentCallsPerTenant: number;
-  /** Calls of the tenant in status created, active or ending, across every instance (from the database). */
-  readonly countOpenCalls: (tenantId: string) => Promise<number>;
+  /** The same cap for the calls of one member; admins and API keys are bounded by the tenant's only. */
+  readonly maxConcurrentCallsPerMember: number;
+  /** Open calls of the tenant (or of one user), across every instance (from the database). */
+  readonly countOpenCalls: (tenantId: string, userId?: string) => Promise<number>;
 }
+
+/**
+ * `Retry-After` of a `concurrent_calls_exceeded`: a polling hint. A slot frees when a call ends, which
+ * nobody can predict; an unjoined call frees its slot at the end of its join window at the latest.
+ */
+const CONCURRENT_RETRY_AFTER_S = 30;
 
 type Check = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
@@ -83,15 +91,24 @@ export const rateLimitPlugin = fp(
   async (app: FastifyInstance, options: RateLimitPluginOptions) => {
     const rules = httpRateRules(options.limits);
     const checks = await buildChecks(app, options.counter, Object.values(rules));
-    const concurrentCalls: Check = async (request) => {
-      if (request.principal === null) return;
-      const open = await options.countOpenCalls(request.principal.tenantId);
-      if (open < options.maxConcurrentCallsPerTenant) return;
-      request.log.info({ open, max: options.maxConcurrentCallsPerTenant }, 'concurrent call cap reached');
-      throw new AppError(
-        'concurrent_calls_exceeded',
-        `This tenant already has ${open} calls in progress, the most allowed (${options.maxConcurrentCallsPerTenant}); end one and retry`,
-      );
+    const refuse = (reply: FastifyReply, message: string): never => {
+      void reply.header('retry-after', String(CONCURRENT_RETRY_AFTER_S));
+      throw new AppError('concurrent_calls_exceeded', message);
+    };
+    const concurrentCalls: Check = async (request, reply) => {
+      const principal = request.principal;
+      if (principal === null) return;
+      const open = await options.countOpenCalls(principal.tenantId);
+      if (open >= options.maxConcurrentCallsPerTenant) {
+        request.log.info({ open, max: options.maxConcurrentCallsPerTenant }, 'concurrent call cap reached');
+        refuse(reply, `This tenant already has ${open} calls in progress, the most allowed (${options.maxConcurrentCallsPerTenant}); end one and retry`);
+      }
+      // A member acts for themselves: their own calls count against a cap of their own, so one member cannot take every slot.
+      if (principal.kind !== 'user' || principal.role !== 'member' || principal.userId === null) return;
+      const own = await options.countOpenCalls(principal.tenantId, principal.userId);
+      if (own < options.maxConcurrentCallsPerMember) return;
+      request.log.info({ open: own, max: options.maxConcurrentCallsPerMember }, 'per-member concurrent call cap reached');
+      refuse(reply, `You already have ${own} calls in progress, the most allowed for a member (${options.maxConcurrentCallsPerMember}); end one and retry`);
     };
 
     app.addHook('onRequest', checkOf(checks, 'ip'));

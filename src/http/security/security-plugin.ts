@@ -20,7 +20,8 @@ export const securityPlugin = fp(
       counter: guards.counter,
       limits: config.rateLimits,
       maxConcurrentCallsPerTenant: config.maxConcurrentCallsPerTenant,
-      countOpenCalls: (tenantId) => guards.countOpenCalls(tenantId),
+      maxConcurrentCallsPerMember: config.maxConcurrentCallsPerMember,
+      countOpenCalls: (tenantId, userId) => guards.countOpenCalls(tenantId, userId),
     });
   },
   { name: 'switchboard-security' },

@@ -7,7 +7,7 @@ import { openTestDatabase } from '../../testing/test-database.ts';
 import type { DatabaseHandle } from '../database.ts';
 import type { AgentRow } from '../schema/agents.ts';
 import { createCall, transitionCall } from './calls.ts';
-import { countOpenCalls } from './open-calls.ts';
+import { countOpenCalls, listUnjoinedCalls } from './open-calls.ts';
 
 let handle: DatabaseHandle;
 beforeAll(async () => {
@@ -20,12 +20,12 @@ afterAll(async () => {
 const HOUR_MS = 3_600_000;
 const now = Date.parse('2030-01-01T12:00:00Z');
 
-async function callIn(tenantId: string, agent: AgentRow, path: readonly CallStatusValue[], createdAtMs: number, startedAtMs = createdAtMs): Promise<void> {
+async function callIn(tenantId: string, agent: AgentRow, path: readonly CallStatusValue[], createdAtMs: number, startedAtMs = createdAtMs, userId: string | null = null): Promise<void> {
   const id = newId();
   await createCall(handle.db, {
     id,
     tenantId,
-    userId: null,
+    userId,
     agentId: agent.id,
     agentSnapshot: snapshotAgent(agent),
     channel: 'api',
@@ -55,5 +55,19 @@ describe('countOpenCalls', () => {
     expect(await countOpenCalls(handle.db, filter)).toBe(4);
     expect(await countOpenCalls(handle.db, { ...filter, tenantId: other.tenant.id })).toBe(1);
     expect(await countOpenCalls(handle.db, { ...filter, tenantId: newId() })).toBe(0);
+  });
+
+  it('with a join window, counts created calls only while they may still be joined; with a user, only that user’s calls', async () => {
+    const { tenant, agent, member: alice } = await seedTenant(handle.db, 'join');
+    await callIn(tenant.id, agent, [], now - 60_000, now - 60_000, alice.id);
+    await callIn(tenant.id, agent, [], now - 5 * 60_000, now - 5 * 60_000, alice.id);
+    await callIn(tenant.id, agent, ['active'], now - 10 * 60_000, now - 9 * 60_000, alice.id);
+    await callIn(tenant.id, agent, [], now - 60_000);
+    const filter = { tenantId: tenant.id, liveSince: new Date(now - HOUR_MS), createdSince: new Date(now - 2 * HOUR_MS) };
+    expect(await countOpenCalls(handle.db, filter)).toBe(4);
+    const joinSince = new Date(now - 120_000);
+    expect(await countOpenCalls(handle.db, { ...filter, joinSince })).toBe(3);
+    expect(await countOpenCalls(handle.db, { ...filter, joinSince, userId: alice.id })).toBe(2);
+    expect(await listUnjoinedCalls(handle.db, { tenantId: tenant.id, createdBefore: joinSince, createdSince: filter.createdSince, limit: 10 })).toHaveLength(1);
   });
 });
