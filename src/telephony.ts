@@ -87,7 +87,7 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
  * Admits a Twilio media stream and runs its call: the stream's token is used up, then the live-call
  * registry starts a call session over the stream's transport (μ-law both ways, so the OpenAI engine
  * negotiates `audio/pcmu` and nothing is converted). When our side ends an outbound call (agent,
- * duration limit, API), it is also hung up through the REST API.
+ * duration limit, API, shutdown, a dead stream), it is also hung up through the REST API.
  */
 function twilioConnector(deps: { admission: StreamAdmission; liveCalls: LiveCallRegistry; outbound: OutboundCalls; logger: Logger }): TwilioCallConnector {
   const { admission, liveCalls, outbound, logger } = deps;
@@ -113,13 +113,19 @@ function twilioConnector(deps: { admission: StreamAdmission; liveCalls: LiveCall
   };
 }
 
+/**
+ * End reasons that mean Twilio has ended the phone call already: its `stop` on the stream, or a final
+ * status callback. A dropped or silent stream (`twilio_disconnected`, `twilio_stream_timeout`) does not:
+ * the phone call may still be up, so it is hung up too.
+ */
+const TWILIO_ENDED_IT: ReadonlySet<string> = new Set(['twilio_stop', 'twilio_completed', 'twilio_busy', 'twilio_no_answer', 'twilio_failed', 'twilio_canceled']);
+
 function hangUpWhenWeEnd(stream: AdmittedStream, liveCalls: LiveCallRegistry, outbound: OutboundCalls, logger: Logger): void {
   const ended = liveCalls.ended(stream.callId);
   if (ended === undefined) return;
   ended
     .then(async ({ reason }) => {
-      // The callee hung up: Twilio has ended the call already.
-      if (reason === 'caller_hangup' || reason.startsWith('twilio_')) return;
+      if (TWILIO_ENDED_IT.has(reason)) return;
       await outbound.hangUp({ tenantId: stream.tenantId, callId: stream.callId, callSid: stream.callSid, reason });
     })
     .catch((error: unknown) => {

@@ -116,4 +116,12 @@ describe('an outbound Twilio call, end to end', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(hangUpsOf(callSid)).toEqual([]);
   }, 40_000);
+
+  it('hangs up through the REST API when the stream drops without Twilio saying the call ended', async () => {
+    const { callId, callSid, media } = await placeAndAnswer(agentId);
+    media.twilio.drop();
+    await eventually(async () => (await getJson<{ status: string }>(`/v1/calls/${callId}`)).status === 'ended', 10_000);
+    expect(await getJson(`/v1/calls/${callId}`)).toMatchObject({ endReason: 'twilio_disconnected' });
+    await eventually(() => hangUpsOf(callSid).length === 1, 5000);
+  }, 40_000);
 });

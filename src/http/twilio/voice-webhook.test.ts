@@ -103,13 +103,18 @@ describe('incoming call webhook', () => {
     expect(badSid.json()).toMatchObject({ code: 'validation_failed', details: [{ path: 'body.CallSid' }] });
   });
 
-  it('hands a number in ivr mode to the IVR hook, which is not wired here: the line is not available', async () => {
-    const before = await rowCounts();
-    const res = await app.http.inject(twilioPost('/twilio/voice', voiceParams({ to: ivrNumber })));
+  it('hands a number in ivr mode to the IVR: no media stream, no stream token, an IVR call', async () => {
+    const callSid = newCallSid();
+    const tokensBefore = (await rowCounts()).tokens;
+    const res = await app.http.inject(twilioPost('/twilio/voice', voiceParams({ to: ivrNumber, callSid })));
+    expect(res.statusCode).toBe(200);
     const response = parseTwiml(res.body);
-    expect(response.children.map((verb) => verb.name)).toEqual(['Say', 'Hangup']);
-    expect(response.children[0]?.attributes.language).toBe('fr-FR');
-    expect(await rowCounts()).toEqual(before);
+    expect(response.children.map((verb) => verb.name)).not.toContain('Connect');
+    expect((await rowCounts()).tokens).toBe(tokensBefore);
+    const db = app.database.db;
+    const [telephony] = await db.select().from(telephonyCalls).where(eq(telephonyCalls.callSid, callSid));
+    const [call] = await db.select().from(calls).where(eq(calls.id, telephony?.callId ?? ''));
+    expect(call).toMatchObject({ channel: 'twilio-ivr', tenantId: admin.tenant.id });
   });
 
   it('gives a repeated CallSid a fresh token for the same call while it is not connected', async () => {
