@@ -28,7 +28,7 @@ afterAll(async () => {
   await app.close();
 });
 
-type Outcome = { connected: true } | { connected: false; code: unknown };
+type Outcome = { connected: true } | { connected: false; code: unknown; message?: string };
 
 /** Connects with Socket.IO and tries to start the call and send audio at once; reports whether the handshake was accepted. */
 function socketIo(options: { auth?: Record<string, string>; extraHeaders?: Record<string, string> }): Promise<Outcome> {
@@ -42,7 +42,7 @@ function socketIo(options: { auth?: Record<string, string>; extraHeaders?: Recor
     });
     socket.on('connect_error', (error: Error & { data?: { code?: unknown } }) => {
       socket.disconnect();
-      resolve({ connected: false, code: error.data?.code });
+      resolve({ connected: false, code: error.data?.code, message: error.message });
     });
   });
 }
@@ -56,8 +56,17 @@ function webSocket(options: { query?: string; headers?: Record<string, string> }
       resolve({ connected: true });
     });
     ws.on('unexpected-response', (_request, response) => {
-      resolve({ connected: false, code: response.statusCode });
-      ws.terminate();
+      if (response.statusCode !== 403) {
+        resolve({ connected: false, code: response.statusCode });
+        ws.terminate();
+        return;
+      }
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      response.on('end', () => {
+        resolve({ connected: false, code: 403, message: (JSON.parse(body) as { message: string }).message });
+        ws.terminate();
+      });
     });
     ws.on('error', () => undefined);
   });
@@ -69,13 +78,18 @@ async function expectNothingStarted(): Promise<void> {
 }
 
 describe('Socket.IO handshake', () => {
-  it('is refused without a credential, with a bad one, with a key lacking the calls scope, and with an expired token', async () => {
-    const reader = await createTestApiKey(app, { tenantId: owner.tenant.id, scopes: ['read'] });
+  it('is refused without a credential, with a bad one, and with an expired token', async () => {
     const expiring = await createTestUser(app, { role: 'member', tenant: owner.tenant });
     clock.advance(16 * 60_000);
-    for (const options of [{}, { auth: { token: 'garbage' } }, { auth: { token: reader.key } }, { auth: { token: owner.refreshToken } }, { auth: { token: expiring.accessToken } }]) {
-      expect(await socketIo(options), JSON.stringify(options)).toEqual({ connected: false, code: 'unauthenticated' });
+    for (const options of [{}, { auth: { token: 'garbage' } }, { auth: { token: owner.refreshToken } }, { auth: { token: expiring.accessToken } }]) {
+      expect(await socketIo(options), JSON.stringify(options)).toEqual({ connected: false, code: 'unauthenticated', message: 'Authentication required' });
     }
+    await expectNothingStarted();
+  });
+
+  it('refuses a valid key without the calls scope as forbidden, naming the scope', async () => {
+    const reader = await createTestApiKey(app, { tenantId: owner.tenant.id, scopes: ['read'] });
+    expect(await socketIo({ auth: { token: reader.key } })).toEqual({ connected: false, code: 'forbidden', message: 'This API key lacks the "calls" scope, which realtime calls need' });
     await expectNothingStarted();
   });
 
@@ -95,6 +109,12 @@ describe('WebSocket upgrade', () => {
     for (const options of [{}, { query: '?access_token=garbage' }, { headers: { authorization: 'Bearer garbage' } }, { headers: revoked.headers }]) {
       expect(await webSocket(options), JSON.stringify(options)).toEqual({ connected: false, code: 401 });
     }
+    await expectNothingStarted();
+  });
+
+  it('is refused with 403 and a message naming the scope for a valid key without the calls scope', async () => {
+    const reader = await createTestApiKey(app, { tenantId: owner.tenant.id, scopes: ['read'] });
+    expect(await webSocket({ headers: reader.headers })).toEqual({ connected: false, code: 403, message: 'This API key lacks the "calls" scope, which realtime calls need' });
     await expectNothingStarted();
   });
 

@@ -1,15 +1,18 @@
 import type { Clock } from '../../core/clock.ts';
+import { isAppError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Authenticate, CallerIdentity, HandshakeInfo } from './call-connector.ts';
 
 /** The outcome of authenticating a connection attempt; refusals carry the code the client sees. */
 export type HandshakeOutcome =
   | { readonly ok: true; readonly identity: CallerIdentity }
-  | { readonly ok: false; readonly code: 'unauthenticated' | 'internal_error'; readonly message: string };
+  | { readonly ok: false; readonly code: 'unauthenticated' | 'forbidden' | 'internal_error'; readonly message: string };
 
 /**
- * Runs `authenticate` with a deadline. Never rejects: `null` is `unauthenticated`; a rejection or a
- * timeout is `internal_error` (logged), so that a broken identity backend cannot hang handshakes.
+ * Runs `authenticate` with a deadline. Never rejects: `null` is `unauthenticated`; a `forbidden`
+ * `AppError` is `forbidden` with its message (a real credential that may not place calls); any
+ * other rejection or a timeout is `internal_error` (logged), so that a broken identity backend
+ * cannot hang handshakes.
  */
 export async function authenticateHandshake(params: {
   readonly authenticate: Authenticate;
@@ -33,6 +36,7 @@ export async function authenticateHandshake(params: {
     if (identity === null) return { ok: false, code: 'unauthenticated', message: 'Authentication required' };
     return { ok: true, identity };
   } catch (error) {
+    if (isAppError(error) && error.code === 'forbidden') return { ok: false, code: 'forbidden', message: error.message };
     params.logger.error({ err: error }, 'authentication failed');
     return { ok: false, code: 'internal_error', message: 'Authentication failed' };
   } finally {

@@ -23,7 +23,8 @@ export interface HandshakeInfo {
 
 /**
  * Establishes who is connecting. Resolves `null` to refuse the connection (`unauthenticated`);
- * a rejection refuses it as `internal_error` and is logged.
+ * rejecting with a `forbidden` `AppError` refuses it as `forbidden` (Socket.IO `connect_error`
+ * code, WebSocket 403) with that message; any other rejection refuses it as `internal_error` and is logged.
  */
 export type Authenticate = (handshake: HandshakeInfo) => Promise<CallerIdentity | null>;
 

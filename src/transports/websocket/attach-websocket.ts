@@ -123,7 +123,7 @@ function upgradeHandler(context: Context): (request: IncomingMessage, socket: Du
       .then((outcome) => {
         if (!outcome.ok) {
           logger.info({ code: outcome.code }, 'connection refused');
-          refuseUpgrade(socket, outcome.code === 'unauthenticated' ? 401 : 500, outcome);
+          refuseUpgrade(socket, outcome.code === 'unauthenticated' ? 401 : outcome.code === 'forbidden' ? 403 : 500, outcome);
           return;
         }
         if (context.isClosing() || socket.destroyed) {

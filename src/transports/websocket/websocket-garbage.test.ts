@@ -38,6 +38,10 @@ describe('WebSocket garbage from a client', () => {
       recoverable: true,
     });
     client.sendJson([1, 2, 3]);
+    expect(await client.received.next('error')).toMatchObject({ code: 'validation_failed', message: 'A text frame must be a JSON object with a "type" ("start", "playback" or "end"), not an array' });
+    client.ws.send('42');
+    expect(await client.received.next('error')).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('not a number') as unknown });
+    client.sendJson({ kind: 'start' });
     expect(await client.received.next('error')).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('(none)') as unknown });
     client.sendJson({ type: 'playback', itemId: ['x'], playedMs: 'lots' });
     const wrongTypes = (await client.received.next('error')) as { code: string; message: string };

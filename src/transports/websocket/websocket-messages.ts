@@ -50,7 +50,10 @@ export function parseControlMessage(bytes: Uint8Array): Result<ControlMessage, W
   const json = parseJson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   if (!json.ok) return json;
   const value = json.value;
-  const type = typeof value === 'object' && value !== null && 'type' in value ? value.type : undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return invalid('validation_failed', `A text frame must be a JSON object with a "type" ("start", "playback" or "end"), not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`);
+  }
+  const type = 'type' in value ? value.type : undefined;
   switch (type) {
     case 'start': {
       const parsed = parseMessage(startSchema, value, 'start message');
