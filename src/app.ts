@@ -11,7 +11,7 @@ import { twilioUpgradeVerifier } from './http/twilio/upgrade-verifier.ts';
 import { createAbuseGuards, type AbuseGuards } from './http/security/abuse-guards.ts';
 import { socketIoOriginOptions } from './http/security/browser-security.ts';
 import { limitCallStarts } from './http/security/call-start-limiter.ts';
-import { createEngineLookup } from './engine-catalogue.ts';
+import { createEngineLookup, implementedEngines } from './engine-catalogue.ts';
 import { LiveCallRegistry } from './live-calls.ts';
 import { CallService } from './services/calls.ts';
 import { Companies } from './services/companies/companies.ts';
@@ -146,6 +146,7 @@ export async function createApplication(config: Config, logger: Logger, override
       twilio: telephony.http,
       ivr: telephony.ivr,
       jobs: jobs.http,
+      engines: implementedEngines,
     });
     // The same credentials as HTTP; a connection without them is refused before any audio flows.
     const authenticateRealtime = realtimeAuthenticator(identity.authenticator, logger);

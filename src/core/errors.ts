@@ -54,6 +54,7 @@ export const errorCatalogue = {
   phone_number_taken: { category: 'conflict', httpStatus: 409 },
   job_not_retryable: { category: 'conflict', httpStatus: 409 },
   reset_token_invalid: { category: 'invalid_request', httpStatus: 400 },
+  engine_not_available: { category: 'invalid_request', httpStatus: 400 },
   rate_limited: { category: 'rate_limit', httpStatus: 429 },
   concurrent_calls_exceeded: { category: 'rate_limit', httpStatus: 429 },
   quota_exceeded: { category: 'quota', httpStatus: 429 },

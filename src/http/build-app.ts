@@ -60,6 +60,8 @@ export interface HttpDeps {
   readonly ivr: IvrWebhooks;
   /** Post-call jobs and webhooks (`src/http/jobs/`, `src/http/webhooks/`). */
   readonly jobs: JobsHttpDeps;
+  /** The engines this server implements (`src/engine-catalogue.ts`): what an agent may name. */
+  readonly engines: readonly string[];
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -159,7 +161,7 @@ export async function buildApp(deps: HttpDeps) {
     await authenticated.register(callRoutes, { prefix: '/v1/calls', calls: deps.calls });
     await authenticated.register(jobRoutes, { prefix: '/v1', jobs: deps.jobs.jobs });
     await authenticated.register(webhookRoutes, { prefix: '/v1/webhooks', webhooks: deps.jobs.webhooks, clock: deps.jobs.clock, wake: deps.jobs.wake });
-    await authenticated.register(agentRoutes, { prefix: '/v1/agents', db: deps.database.db });
+    await authenticated.register(agentRoutes, { prefix: '/v1/agents', db: deps.database.db, engines: deps.engines });
     await authenticated.register(aeroRoutes, { prefix: '/api/calls', calls: deps.calls, db: deps.database.db });
     await authenticated.register(outboundCallRoutes, { prefix: '/api/calls', outbound: deps.twilio.outbound });
     await authenticated.register(phoneNumberRoutes, { prefix: '/v1/phone-numbers', phoneNumbers: deps.twilio.phoneNumbers });

@@ -50,4 +50,20 @@ describe('agents API', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ details: [{ path: 'body.warningBeforeEndS' }] });
   });
+
+  it('refuses an engine the server does not implement, at creation and update, listing those it does', async () => {
+    for (const engine of ['local', 'gemini-live', 'pipeline', 'no-such-engine']) {
+      const res = await inject({ method: 'POST', url: '/v1/agents', payload: { engine } });
+      expect(res.statusCode, engine).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'engine_not_available',
+        message: `The engine "${engine}" is not available on this server; implemented engines: openai-realtime`,
+        details: [{ path: 'body.engine', message: 'must be one of openai-realtime' }],
+      });
+    }
+    const created = (await inject({ method: 'POST', url: '/v1/agents', payload: { engine: 'openai-realtime' } })).json<{ id: string }>();
+    const patched = await inject({ method: 'PATCH', url: `/v1/agents/${created.id}`, payload: { engine: 'gemini-live' } });
+    expect(patched.json()).toMatchObject({ code: 'engine_not_available' });
+    expect((await inject({ url: `/v1/agents/${created.id}` })).json()).toMatchObject({ engine: 'openai-realtime' });
+  });
 });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../../core/errors.ts';
 import { agentFromTemplate } from '../../services/agent-templates.ts';
 import { createAgentFor, deleteAgentFor, getAgentFor, listAgentsFor, updateAgentFor } from '../../services/agents.ts';
 import type { Database } from '../../store/database.ts';
@@ -15,8 +16,18 @@ function definedFields(input: z.infer<typeof agentFieldsSchema>): Partial<AgentF
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
 }
 
-/** `/v1/agents`: the voice agents calls run on. */
-export const agentRoutes: FastifyPluginAsyncZod<{ db: Database }> = (app, { db }) => {
+/**
+ * Refuses an engine this server does not implement, listing those it does, so that an agent can
+ * never be saved that no call could run on (a configured key is a separate matter, checked when a call starts).
+ */
+function checkEngine(engine: string | undefined, implemented: readonly string[]): void {
+  if (engine === undefined || implemented.includes(engine)) return;
+  const message = `The engine "${engine}" is not available on this server; implemented engines: ${implemented.join(', ')}`;
+  throw new AppError('engine_not_available', message, { details: [{ path: 'body.engine', message: `must be one of ${implemented.join(', ')}` }] });
+}
+
+/** `/v1/agents`: the voice agents calls run on. `engines` lists the engines this server implements. */
+export const agentRoutes: FastifyPluginAsyncZod<{ db: Database; engines: readonly string[] }> = (app, { db, engines }) => {
   app.post(
     '/',
     {
@@ -31,6 +42,7 @@ export const agentRoutes: FastifyPluginAsyncZod<{ db: Database }> = (app, { db }
     async (request, reply) => {
       const { template, shared, isDefault, ...overrides } = request.body;
       const fields = { ...agentFromTemplate(template), ...definedFields(overrides) };
+      checkEngine(fields.engine, engines);
       const agent = await createAgentFor(db, principalOf(request), { fields, shared, isDefault });
       return reply.code(201).send(toAgentDto(agent));
     },
@@ -67,8 +79,10 @@ export const agentRoutes: FastifyPluginAsyncZod<{ db: Database }> = (app, { db }
         response: { 200: agentSchema, ...errors },
       },
     },
-    async (request) =>
-      toAgentDto(await updateAgentFor(db, principalOf(request), request.params.agentId, definedFields(request.body))),
+    async (request) => {
+      checkEngine(request.body.engine, engines);
+      return toAgentDto(await updateAgentFor(db, principalOf(request), request.params.agentId, definedFields(request.body)));
+    },
   );
 
   app.delete(

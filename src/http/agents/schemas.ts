@@ -18,7 +18,13 @@ export const agentFieldsSchema = z.strictObject({
   instructions: z.string().min(1).max(20_000).optional(),
   voice: z.string().min(1).max(64).optional(),
   language: z.string().min(2).max(35).optional().describe('BCP 47 tag, e.g. `en`, `fr-FR`'),
-  engine: z.enum(['openai-realtime', 'gemini-live', 'pipeline', 'local']).optional(),
+  engine: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('An engine this server implements (today `openai-realtime`); any other is refused with engine_not_available listing them'),
   engineOptions: jsonObject.optional(),
   tools: z.array(toolSchema).max(64).optional(),
   analysis: jsonObject.optional(),
