@@ -56,6 +56,11 @@ export class TwilioCallTransport implements CallTransport {
   /** Twilio still listens (no `stop`, socket open): queued audio can still play. */
   #peerLive = true;
   #closing: Promise<void> | null = null;
+  /**
+   * Set by the first `close()` before its work runs: with nothing left to play that work completes
+   * synchronously, and the `onClosed` it ends with reads `closed` (the stream logs its counters then).
+   */
+  #closeRequested = false;
 
   constructor(params: TwilioCallTransportParams) {
     this.callId = params.callId;
@@ -68,7 +73,7 @@ export class TwilioCallTransport implements CallTransport {
   }
 
   get closed(): boolean {
-    return this.#closing !== null;
+    return this.#closeRequested;
   }
 
   sendAudio(itemId: string, chunk: AudioChunk): void {
@@ -91,6 +96,7 @@ export class TwilioCallTransport implements CallTransport {
   }
 
   close(reason: string): Promise<void> {
+    this.#closeRequested = true;
     this.#closing ??= this.#close(reason);
     return this.#closing;
   }
