@@ -54,10 +54,16 @@ export interface RelayFlows {
   readonly upstreamAudioDeltas: number;
   readonly callerAudioDeltas: number;
   readonly rejectedByFake: number;
+  /** Calls whose first upstream session closed during the window (the engine reconnected): left out of the latency figures. */
+  readonly callsWithUpstreamReconnect: number;
+  /** Upstream sessions beyond one per call (the reconnects' new sessions). */
+  readonly extraUpstreamSessions: number;
 }
 
 /**
- * Matches each call with the fake's session of the same index. Both clocks are moved onto the
+ * Matches each call with the fake's session of the same index (calls start one after another, so
+ * the first sessions are theirs, in order; a reconnect's session comes later and is not matched). A
+ * call whose session was lost in the window is counted, not measured. Both clocks are moved onto the
  * server's: `clientClock` and `upstreamClock` are each child's offset from the server process.
  */
 export function analyseFlows(
@@ -66,7 +72,7 @@ export function analyseFlows(
   clientClock: ClockAlignment,
   upstreamClock: ClockAlignment,
 ): RelayFlows {
-  if (sessions.length !== results.length) throw new Error(`expected ${String(results.length)} upstream sessions, the fake saw ${String(sessions.length)}`);
+  if (sessions.length < results.length) throw new Error(`expected ${String(results.length)} upstream sessions, the fake saw ${String(sessions.length)}`);
   const up: number[] = [];
   const down: number[] = [];
   let framesSent = 0;
@@ -75,11 +81,16 @@ export function analyseFlows(
   let rejected = 0;
   let upstreamDeltas = 0;
   let callerDeltas = 0;
+  let reconnected = 0;
   const fromClient = (t: number): number => t - clientClock.offsetMs;
   const fromUpstream = (t: number): number => t - upstreamClock.offsetMs;
   results.forEach((result, i) => {
     const session = sessions[i];
     if (session === undefined) return;
+    if (session.closedInWindow) {
+      reconnected += 1;
+      return;
+    }
     const sendAt = result.frameSentAtMs.map(fromClient);
     framesSent += sendAt.length;
     framesAtFake += session.appendAtMs.length;
@@ -101,5 +112,7 @@ export function analyseFlows(
     upstreamAudioDeltas: upstreamDeltas,
     callerAudioDeltas: callerDeltas,
     rejectedByFake: rejected,
+    callsWithUpstreamReconnect: reconnected,
+    extraUpstreamSessions: sessions.length - results.length,
   };
 }

@@ -24,6 +24,8 @@ export interface UpstreamSessionRecord {
   readonly deltaB64Chars: number[];
   readonly bytesReceived: number;
   readonly rejectedClientEvents: number;
+  /** Closed before the measured window ended: the server lost this upstream session (and opened another). */
+  readonly closedInWindow: boolean;
 }
 
 export type UpstreamParentMessage =
@@ -54,7 +56,7 @@ function elidedChars(value: unknown): number {
   return match ? Number(match[1]) : value.length;
 }
 
-function collect(fake: FakeRealtimeServer, stats: ProcessStats | null): Extract<UpstreamChildMessage, { type: 'collected' }> {
+function collect(fake: FakeRealtimeServer, stats: ProcessStats | null, closedInWindow: ReadonlySet<string>): Extract<UpstreamChildMessage, { type: 'collected' }> {
   const bySession = new Map<string, UpstreamSessionRecord>();
   const sessions = fake.sessions.map((session) => {
     const record: UpstreamSessionRecord = {
@@ -64,6 +66,7 @@ function collect(fake: FakeRealtimeServer, stats: ProcessStats | null): Extract<
       deltaB64Chars: [],
       bytesReceived: session.audio.bytesReceived,
       rejectedClientEvents: 0,
+      closedInWindow: closedInWindow.has(session.id),
     };
     for (const received of session.clientEvents) {
       if (received.error !== null) (record as { rejectedClientEvents: number }).rejectedClientEvents += 1;
@@ -98,6 +101,7 @@ async function main(): Promise<void> {
   });
   const monitor = new ProcessMonitor();
   let stats: ProcessStats | null = null;
+  let closedInWindow = new Set<string>();
   process.on('message', (message: UpstreamParentMessage) => {
     if (answerPing(message)) return;
     switch (message.type) {
@@ -106,9 +110,10 @@ async function main(): Promise<void> {
         return;
       case 'monitor-stop':
         stats = monitor.stop();
+        closedInWindow = new Set(fake.sessions.filter((session) => session.closed).map((session) => session.id));
         return;
       case 'collect':
-        process.send?.(collect(fake, stats));
+        process.send?.(collect(fake, stats, closedInWindow));
         return;
       default:
         return;
