@@ -3,12 +3,15 @@
  * docs/benchmarks.md summarises them. Run on an otherwise idle machine: the numbers are wall-clock.
  */
 import { runAudioBench } from './audio.ts';
+import { phoneOptionsFromArgs, runPhoneBench } from './phone.ts';
 import { relayOptionsFromArgs, runRelayBench } from './relay.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   audio: () => runAudioBench(),
   // RELAY_BENCH_DATABASE_URL=postgres://… runs the relay against a scratch PostgreSQL database.
   relay: () => runRelayBench(relayOptionsFromArgs([])),
+  // PHONE_BENCH_DATABASE_URL and PHONE_BENCH_WAIT_QUIET_S, as for the relay.
+  phone: () => runPhoneBench(phoneOptionsFromArgs([])),
 };
 
 const only = process.argv.slice(2);

@@ -1,0 +1,265 @@
+/**
+ * Phone benchmark: N concurrent simulated Twilio phone calls (1, 10, 100, 300) through the whole
+ * server to the fake OpenAI Realtime upstream, and what the server adds to each direction.
+ *
+ * Topology, three processes on one machine (as bench/relay.ts):
+ * - this process is the server (createApplication; logs tapped, never written; in-memory PGlite in
+ *   process, or with `--database-url` a scratch PostgreSQL database dropped afterwards);
+ * - the fake upstream runs in a child (bench/phone-upstream.ts);
+ * - the phones (Twilio's side) run in another child (bench/phone-client.ts).
+ *
+ * Set-up, once: a tenant with one shared agent and one `realtime` phone number per call, through the
+ * API. Each call: a signed `POST /twilio/voice` for its number → TwiML `<Connect><Stream>` → the fake
+ * Twilio media client opens the stream (signed upgrade, the TwiML's `callId`/`streamToken`) and sends
+ * a 20 ms μ-law frame every 20 ms: 1 s tone bursts (the fake's VAD hears speech) and 2.5 s silences; the
+ * fake answers each turn with 800 ms of μ-law at real-time pace (100 ms deltas), passed through the
+ * server untouched; the phone plays it in real time and echoes each mark once its audio has played.
+ * When every call streams, a measured window opens: `durationMs` of conversation, then 2.5 s of
+ * line silence for the last replies. A 10-call warm-up level runs first and is not reported.
+ *
+ * - phone→upstream: each `media` send (phone child) to the fake's receipt of the
+ *   `input_audio_buffer.append` that completes its bytes;
+ * - upstream→phone (the outbound relay): the fake's send of `response.output_audio.delta` to the phone's
+ *   receipt of the `media` that completes its bytes.
+ * Both over frames/deltas sent in the window; clocks aligned over IPC (relay-process.ts).
+ *
+ * `npx tsx bench/phone.ts [--levels 1,10,100,300] [--duration-ms 12000] [--database-url postgres://…]
+ * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/phone] [--wait-quiet-s 600]`; `npm run bench -- phone`
+ * takes PHONE_BENCH_DATABASE_URL and PHONE_BENCH_WAIT_QUIET_S. Results: bench/results/phone.json
+ * (phone-postgres.json with a database URL).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createApplication } from '../src/app.ts';
+import { parseConfig } from '../src/config/config.ts';
+import type { DatabaseHandle } from '../src/store/database.ts';
+import { analysePhoneFlows } from './phone-analysis.ts';
+import type { PhoneChildMessage, PhoneParentMessage } from './phone-client.ts';
+import { levelResult, printLevel, type PhoneLevelResult } from './phone-report.ts';
+import { PHONE_BENCH_ENV, ServerLogTap, setUpPhoneNumbers, waitForCallsOver } from './phone-server.ts';
+import type { PhoneUpstreamChildMessage, PhoneUpstreamParentMessage } from './phone-upstream.ts';
+import { openBenchDatabase } from './relay-database.ts';
+import { alignClock, liveMemoryBytes, machineCpuTicks, nextMessage, ProcessMonitor, round, startCpuProfile, waitForQuietMachine } from './relay-process.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const LEVELS = [1, 10, 100, 300] as const;
+const DURATION_MS = 12_000;
+const WARMUP = { calls: 10, durationMs: 4_000 } as const;
+/** Calls set up at once (webhook + stream upgrade); Twilio itself starts calls as they ring. */
+const SETUP_CONCURRENCY = 10;
+export const TARGET_P99_MS = 5;
+
+export interface PhoneBenchResult {
+  readonly bench: 'phone';
+  readonly date: string;
+  readonly machine: { readonly cpuModel: string; readonly cpus: number; readonly totalMemGiB: number; readonly platform: string; readonly release: string };
+  readonly node: string;
+  readonly loadAverage: { readonly start: number[]; readonly end: number[] };
+  readonly database: 'pglite-memory' | 'postgres';
+  readonly topology: string;
+  readonly method: string;
+  readonly targetP99Ms: number;
+  readonly levels: PhoneLevelResult[];
+}
+
+export interface PhoneBenchOptions {
+  /** Where to write the JSON; `null` writes nothing. Default bench/results/phone.json (phone-postgres.json with a database URL). */
+  readonly output?: string | null;
+  readonly levels?: readonly number[];
+  readonly durationMs?: number;
+  /** A PostgreSQL server to create a scratch database on; default in-memory PGlite. */
+  readonly databaseUrl?: string;
+  readonly warmup?: boolean;
+  /** Before each level, wait (up to this long) for the machine to be quiet; 0 does not wait. */
+  readonly waitQuietMs?: number;
+  /** Writes a CPU profile of the server process over each level's window to `<cpuProfile>-<calls>.cpuprofile`. */
+  readonly cpuProfile?: string;
+}
+
+function forkChild(file: string, flag: string): ChildProcess {
+  return fork(join(here, file), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, [flag]: '1' } });
+}
+
+interface LevelParams {
+  readonly calls: number;
+  readonly durationMs: number;
+  readonly database: DatabaseHandle;
+  readonly numbers: readonly string[];
+  readonly cpuProfile?: string | undefined;
+  readonly busyCoresBefore?: number | null;
+}
+
+async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busyCoresBefore = null }: LevelParams): Promise<PhoneLevelResult> {
+  const upstream = forkChild('phone-upstream.ts', 'PHONE_BENCH_UPSTREAM');
+  const toUpstream = (message: PhoneUpstreamParentMessage): void => {
+    upstream.send(message);
+  };
+  const tap = new ServerLogTap();
+  let callers: ChildProcess | null = null;
+  let app: Awaited<ReturnType<typeof createApplication>> | null = null;
+  try {
+    const { baseUrl: fakeUrl } = await nextMessage<PhoneUpstreamChildMessage, 'ready'>(upstream, 'ready', 60_000);
+    app = await createApplication(parseConfig({ ...PHONE_BENCH_ENV, OPENAI_BASE_URL: fakeUrl }), tap.logger, { database });
+    await app.http.listen({ host: '127.0.0.1', port: 0 });
+    // Start-up notices (no SMTP, signup open) are about the configuration, not the calls.
+    tap.problems.clear();
+    const baseUrl = `http://127.0.0.1:${String((app.http.server.address() as AddressInfo).port)}`;
+    callers = forkChild('phone-client.ts', 'PHONE_BENCH_CLIENT');
+    const toCallers = (message: PhoneParentMessage): void => {
+      callers?.send(message);
+    };
+    const clocks = { callers: await alignClock(callers), upstream: await alignClock(upstream) };
+    const before = { ...(await liveMemoryBytes()), rss: process.memoryUsage().rss };
+    const started = nextMessage<PhoneChildMessage, 'started'>(callers, 'started', 60_000 + calls * 1_000);
+    toCallers({ type: 'run', baseUrl, numbers: numbers.slice(0, calls), durationMs, setupConcurrency: SETUP_CONCURRENCY });
+    const { callIds, windowStartAtMs, setupMs } = await started;
+    const streamed = nextMessage<PhoneChildMessage, 'streamed'>(callers, 'streamed', durationMs + 60_000);
+    const stopProfile = cpuProfile === undefined ? null : await startCpuProfile(`${cpuProfile}-${String(calls)}.cpuprofile`);
+    const monitor = new ProcessMonitor();
+    const machineStart = machineCpuTicks();
+    monitor.start();
+    toUpstream({ type: 'monitor-start' });
+    const { windowEndAtMs } = await streamed;
+    const server = monitor.stop();
+    const machineEnd = machineCpuTicks();
+    await stopProfile?.();
+    toUpstream({ type: 'monitor-stop' });
+    const live = { ...(await liveMemoryBytes()), rss: process.memoryUsage().rss };
+    const done = nextMessage<PhoneChildMessage, 'done'>(callers, 'done', 60_000);
+    toCallers({ type: 'hangup' });
+    const { calls: results, stats: callerStats } = await done;
+    await tap.waitForStreams(callIds, 20_000);
+    const over = await waitForCallsOver(database, callIds, 20_000);
+    const collected = nextMessage<PhoneUpstreamChildMessage, 'collected'>(upstream, 'collected', 60_000);
+    toUpstream({ type: 'collect' });
+    const fake = await collected;
+    const flows = analysePhoneFlows(results, fake.sessions, clocks, { fromMs: windowStartAtMs, toMs: windowEndAtMs }, tap.streams);
+    const busyCores =
+      machineStart === null || machineEnd === null ? null : ((machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total)) * os.cpus().length;
+    return levelResult({
+      calls,
+      durationMs,
+      setupMs,
+      clocks,
+      flows,
+      results,
+      sessions: fake.sessions,
+      streams: tap.streams,
+      problems: tap.problems,
+      over,
+      processes: { server, upstream: fake.stats, callers: callerStats },
+      busyCores,
+      busyCoresBefore,
+      memory: { before, live },
+      targetP99Ms: TARGET_P99_MS,
+    });
+  } finally {
+    callers?.kill();
+    upstream.kill();
+    await app?.close();
+  }
+}
+
+/** A tenant with one agent and number per call of the largest level, made once through a short-lived server. */
+async function setUp(database: DatabaseHandle, count: number): Promise<string[]> {
+  const app = await createApplication(parseConfig({ ...PHONE_BENCH_ENV, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }), new ServerLogTap().logger, { database });
+  try {
+    return await setUpPhoneNumbers(app, count);
+  } finally {
+    await app.close();
+  }
+}
+
+async function writeResult(result: PhoneBenchResult, output: string): Promise<void> {
+  await mkdir(dirname(output), { recursive: true });
+  const temporary = `${output}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(result, null, 2)}\n`);
+  await rename(temporary, output);
+}
+
+export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<PhoneBenchResult> {
+  const loadStart = os.loadavg().map((v) => round(v, 2));
+  const durationMs = options.durationMs ?? DURATION_MS;
+  const levelsToRun = options.levels ?? LEVELS;
+  const bench = await openBenchDatabase(options.databaseUrl);
+  const levels: PhoneLevelResult[] = [];
+  try {
+    const numbers = await setUp(bench.database, Math.max(WARMUP.calls, ...levelsToRun));
+    if (options.warmup ?? true) await runLevel({ calls: WARMUP.calls, durationMs: WARMUP.durationMs, database: bench.database, numbers });
+    for (const calls of levelsToRun) {
+      const waitQuietMs = options.waitQuietMs ?? 0;
+      const busyCoresBefore = waitQuietMs > 0 ? await waitForQuietMachine({ maxBusyCores: 0.3, windowMs: 5_000, maxWaitMs: waitQuietMs }) : null;
+      const level = await runLevel({ calls, durationMs, database: bench.database, numbers, cpuProfile: options.cpuProfile, busyCoresBefore });
+      levels.push(level);
+      printLevel(level);
+    }
+  } finally {
+    await bench.close();
+  }
+  const cpus = os.cpus();
+  const result: PhoneBenchResult = {
+    bench: 'phone',
+    date: new Date().toISOString(),
+    machine: { cpuModel: cpus[0]?.model ?? 'unknown', cpus: cpus.length, totalMemGiB: round(os.totalmem() / 2 ** 30, 1), platform: os.platform(), release: os.release() },
+    node: process.version,
+    loadAverage: { start: loadStart, end: os.loadavg().map((v) => round(v, 2)) },
+    database: bench.kind,
+    topology:
+      'three processes on one machine: the server (createApplication, logs tapped and never written; in-memory PGlite in-process, or PostgreSQL over TCP) in the bench process; ' +
+      'the fake OpenAI Realtime upstream in a child (bench/phone-upstream.ts); the simulated phones, i.e. Twilio (signed webhooks, fake media streams), in another child (bench/phone-client.ts). ' +
+      `${String(cpus.length)} cores for the three.`,
+    method:
+      'per call: signed POST /twilio/voice for its own realtime number (TWILIO_AUTH_TOKEN set), TwiML parsed, signed media upgrade with the TwiML parameters, ' +
+      `then one 160-byte μ-law frame every 20 ms (drift-corrected) until the hang-up; calls set up ${String(SETUP_CONCURRENCY)} at a time while earlier ones stream. ` +
+      `Measured window: from 1 s after the last stream opened, ${String(durationMs / 1000)} s of 1 s 440 Hz tone bursts and 2.5 s silences (phases staggered), then 2.5 s of silence for the last replies. ` +
+      'The fake answers each turn with 800 ms of audio/pcmu at 1x pacing in 100 ms deltas; the phone plays it in real time and echoes each mark after its audio played. ' +
+      'phone→upstream: media sent → fake receives the input_audio_buffer.append completing that frame (cumulative bytes). ' +
+      'upstream→phone: fake sends response.output_audio.delta → phone receives the media completing it (cumulative bytes). ' +
+      'Latency over frames/deltas sent in the window; calls whose stream the server padded with silence (a phone-side stall) are left out of phone→upstream latency. ' +
+      'Clocks: performance.timeOrigin + performance.now() in every process, child offsets from the minimum-RTT IPC ping. ' +
+      'Process stats over the window; live memory per call from heapUsed/external after a forced full GC, and RSS, with the calls connected vs. before them. A 10-call warm-up level runs first.',
+    targetP99Ms: TARGET_P99_MS,
+    levels,
+  };
+  const defaultOutput = join(here, 'results', bench.kind === 'postgres' ? 'phone-postgres.json' : 'phone.json');
+  const output = options.output === undefined ? defaultOutput : options.output;
+  if (output !== null) await writeResult(result, output);
+  return result;
+}
+
+/** `--levels 1,10,100,300 --duration-ms 12000 --database-url postgres://… --output file|- --no-warmup --cpu-profile prefix --wait-quiet-s 600`. */
+export function phoneOptionsFromArgs(args: readonly string[]): PhoneBenchOptions {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      levels: { type: 'string' },
+      'duration-ms': { type: 'string' },
+      'database-url': { type: 'string' },
+      output: { type: 'string' },
+      'no-warmup': { type: 'boolean' },
+      'cpu-profile': { type: 'string' },
+      'wait-quiet-s': { type: 'string' },
+    },
+    strict: true,
+  });
+  const databaseUrl = values['database-url'] ?? process.env.PHONE_BENCH_DATABASE_URL;
+  const waitQuietS = values['wait-quiet-s'] ?? process.env.PHONE_BENCH_WAIT_QUIET_S;
+  return {
+    ...(values.levels === undefined ? {} : { levels: values.levels.split(',').map(Number) }),
+    ...(values['duration-ms'] === undefined ? {} : { durationMs: Number(values['duration-ms']) }),
+    ...(databaseUrl === undefined || databaseUrl === '' ? {} : { databaseUrl }),
+    ...(values.output === undefined ? {} : { output: values.output === '-' ? null : values.output }),
+    ...(values['cpu-profile'] === undefined ? {} : { cpuProfile: values['cpu-profile'] }),
+    ...(waitQuietS === undefined || waitQuietS === '' ? {} : { waitQuietMs: Number(waitQuietS) * 1000 }),
+    warmup: values['no-warmup'] !== true,
+  };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runPhoneBench(phoneOptionsFromArgs(process.argv.slice(2)));
+}
