@@ -1,54 +1,30 @@
 /**
  * Turns the stamps of the phone bench's callers (phone-client.ts) and fake upstream
  * (phone-upstream.ts) into added latency and lost audio, per direction, over the measured window.
- * Latency is matched by cumulative bytes per call (relay-analysis.ts `matchCumulative`): a frame's
- * latency is from its send to the arrival of the message on the other side that completes its bytes.
+ *
+ * - phone→upstream, per frame by its number (phone-frames.ts): from the phone's send to the arrival of
+ *   the append that completes that frame; a number that never arrives is a lost frame, wherever the
+ *   server dropped it, and frames without a number are the server's silence padding.
+ * - upstream→phone, by cumulative bytes per call (relay-analysis.ts `matchCumulative`): from the fake's
+ *   send of a delta to the arrival of the `media` that completes its bytes. A barge-in (`clear`) lets the
+ *   server drop the rest of the interrupted reply, after which cumulative bytes no longer line up, so a
+ *   call that saw a `clear` is left out of these figures and counted apart.
  */
-import type { TwilioStreamStats } from '../src/transports/twilio/twilio-media-stream.ts';
 import type { PhoneCallResult } from './phone-client.ts';
+import { PHONE_FRAME_BYTES } from './phone-frames.ts';
 import type { PhoneUpstreamSession } from './phone-upstream.ts';
 import { latencyStats, matchCumulative, type LatencyStats } from './relay-analysis.ts';
 import type { ClockAlignment } from './relay-process.ts';
 
-/** 20 ms of μ-law 8 kHz: every phone frame, and the grain of every append the server builds from them. */
-const FRAME_BYTES = 160;
+const inside = (at: number, window: Window): boolean => at >= window.fromMs && at <= window.toMs;
 
-/**
- * Decoded size of base64 text of `chars` characters holding whole 160-byte frames. The fake records
- * audio payloads only by length (`<N base64 chars elided>`), which leaves the padding unknown
- * (3N/4 − 0, 1 or 2 bytes); exactly one of those is a whole number of frames. Otherwise the upper
- * bound is returned (the exact totals, checked in {@link analysePhoneFlows}, then disagree).
- */
-export function frameBytesOfBase64(chars: number): number {
-  const upper = (chars / 4) * 3;
-  for (let pad = 0; pad <= 2; pad += 1) if ((upper - pad) % FRAME_BYTES === 0) return upper - pad;
-  return upper;
-}
-
-/** Latencies of the chunks sent inside [fromMs, toMs], and how many of them never arrived. */
-function inWindow(
-  sendAt: readonly number[],
-  sendSizes: readonly number[],
-  recvAt: readonly number[],
-  recvSizes: readonly number[],
-  window: { readonly fromMs: number; readonly toMs: number },
-): { readonly all: number[]; readonly window: number[]; readonly lostInWindow: number; readonly lostBytes: number } {
-  const latencies = matchCumulative(sendAt, sendSizes, recvAt, recvSizes);
-  const inside: number[] = [];
-  let lostInWindow = 0;
-  let lostBytes = 0;
-  sendAt.forEach((at, k) => {
-    const latency = latencies[k];
-    if (latency === undefined) lostBytes += sendSizes[k] ?? 0;
-    if (at < window.fromMs || at > window.toMs) return;
-    if (latency === undefined) lostInWindow += 1;
-    else inside.push(latency);
-  });
-  return { all: latencies, window: inside, lostInWindow, lostBytes };
+interface Window {
+  readonly fromMs: number;
+  readonly toMs: number;
 }
 
 export interface PhoneFlows {
-  /** Phone `media` sent → the fake receives the append completing it; frames sent in the window. */
+  /** Phone `media` sent → the fake receives the append completing that frame; frames sent in the window. */
   readonly phoneToUpstream: LatencyStats;
   /** Fake sends `response.output_audio.delta` → the phone receives the `media` completing it; deltas sent in the window. */
   readonly upstreamToPhone: LatencyStats;
@@ -58,29 +34,32 @@ export interface PhoneFlows {
   readonly caller: {
     readonly framesSent: number;
     readonly framesSentInWindow: number;
-    /** Frames sent in the window whose bytes never reached the upstream. */
+    /** Frames sent in the window that never reached the upstream. */
     readonly framesLostInWindow: number;
+    /** Frames sent before the window (while calls were set up) or after it (teardown) that never arrived. */
+    readonly framesLostBeforeWindow: number;
+    readonly framesLostAfterWindow: number;
+    /** Frames the upstream received twice, and frames without a number (the server's silence padding). */
+    readonly framesDuplicated: number;
+    readonly framesPaddedByServer: number;
+    /** Bytes after the last whole frame of a session (0 unless the server cut frames apart). */
+    readonly trailingBytes: number;
     readonly bytesSent: number;
-    /** Exact decoded bytes the fake received, and the silence the server's padder added (stalls). */
     readonly bytesReceivedByUpstream: number;
-    readonly paddedBytesByServer: number;
-    /** bytesSent + padding − received: caller audio that never reached the upstream (teardown included). */
-    readonly lostBytes: number;
-    /** Sum of append sizes inferred from base64 lengths minus the exact total (0 when the inference holds). */
-    readonly appendSizeInferenceError: number;
-    /** Calls left out of the latency figures because the server padded their stream (a phone stall shifts byte matching). */
-    readonly callsPadded: number;
   };
   readonly assistant: {
     readonly deltas: number;
     readonly deltasInWindow: number;
-    /** Deltas sent in the window whose bytes never reached the phone. */
+    /** Deltas sent in the window whose bytes never reached the phone (calls without a `clear`). */
     readonly deltasLostInWindow: number;
     readonly bytesSentByUpstream: number;
     readonly bytesReceivedByPhone: number;
-    /** Sent − received, whole calls (audio cut by a `clear` or still in flight at the hang-up counts here). */
+    /** Sent − received over calls without a `clear` (audio in flight at the hang-up counts here). */
     readonly lostBytes: number;
     readonly mediaMessages: number;
+    /** Calls that saw a barge-in `clear`: left out of the latency and loss figures above. */
+    readonly callsWithClear: number;
+    readonly bytesNotDeliveredInCallsWithClear: number;
   };
   /** Calls with no upstream session, or more than one. */
   readonly callsWithoutOneSession: number;
@@ -92,107 +71,127 @@ function callIndexOf(instructions: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-interface Totals {
-  up: number[];
-  down: number[];
-  upAll: number[];
-  downAll: number[];
+interface CallerTotals {
+  readonly up: number[];
+  readonly upAll: number[];
   framesSent: number;
   framesInWindow: number;
-  framesLost: number;
-  bytesAtUpstream: number;
+  lostIn: number;
+  lostBefore: number;
+  lostAfter: number;
+  duplicated: number;
   padded: number;
-  inferred: number;
-  callsPadded: number;
-  deltas: number;
-  deltasInWindow: number;
-  deltasLost: number;
-  bytesSentUpstream: number;
-  bytesAtPhone: number;
-  media: number;
-  withoutOneSession: number;
+  trailing: number;
+  bytesAtUpstream: number;
+}
+
+/** One call's frames, by number, against what the upstream received; latencies in the server's clock. */
+function addCaller(t: CallerTotals, sentAt: readonly number[], session: PhoneUpstreamSession, window: Window, toServer: { client: (at: number) => number; upstream: (at: number) => number }): void {
+  const arrivedAt = new Map<number, number>();
+  session.frameNumbers.forEach((number, i) => {
+    if (number < 0) t.padded += 1;
+    else if (arrivedAt.has(number)) t.duplicated += 1;
+    else arrivedAt.set(number, toServer.upstream(session.frameAtMs[i] ?? Number.NaN));
+  });
+  sentAt.forEach((clientAt, k) => {
+    const at = toServer.client(clientAt);
+    const arrived = arrivedAt.get(k & 0xffff);
+    const counted = inside(at, window);
+    if (counted) t.framesInWindow += 1;
+    if (arrived === undefined) {
+      if (counted) t.lostIn += 1;
+      else if (at < window.fromMs) t.lostBefore += 1;
+      else t.lostAfter += 1;
+      return;
+    }
+    t.upAll.push(arrived - at);
+    if (counted) t.up.push(arrived - at);
+  });
+  t.framesSent += sentAt.length;
+  t.trailing += session.trailingBytes;
+  t.bytesAtUpstream += session.bytesReceived;
 }
 
 /**
  * Matches each call with the fake's session named by its index; every stamp is moved onto the
- * server's clock (`clientClock`, `upstreamClock`: each child's offset from the server process).
- * `window` is in the callers' clock; `serverStats` are the server's stream counters by call id.
+ * server's clock (`clocks`: each child's offset from the server process). `window` is in the callers' clock.
  */
 export function analysePhoneFlows(
   calls: readonly PhoneCallResult[],
   sessions: readonly PhoneUpstreamSession[],
   clocks: { readonly callers: ClockAlignment; readonly upstream: ClockAlignment },
-  window: { readonly fromMs: number; readonly toMs: number },
-  serverStats: ReadonlyMap<string, TwilioStreamStats>,
+  window: Window,
 ): PhoneFlows {
   const byIndex = new Map<number, PhoneUpstreamSession[]>();
   for (const session of sessions) {
     const index = callIndexOf(session.instructions);
     if (index !== null) byIndex.set(index, [...(byIndex.get(index) ?? []), session]);
   }
-  const fromClient = (t: number): number => t - clocks.callers.offsetMs;
-  const fromUpstream = (t: number): number => t - clocks.upstream.offsetMs;
-  const serverWindow = { fromMs: fromClient(window.fromMs), toMs: fromClient(window.toMs) };
-  const t: Totals = { up: [], down: [], upAll: [], downAll: [], framesSent: 0, framesInWindow: 0, framesLost: 0, bytesAtUpstream: 0, padded: 0, inferred: 0, callsPadded: 0, deltas: 0, deltasInWindow: 0, deltasLost: 0, bytesSentUpstream: 0, bytesAtPhone: 0, media: 0, withoutOneSession: 0 };
+  const toServer = { client: (at: number): number => at - clocks.callers.offsetMs, upstream: (at: number): number => at - clocks.upstream.offsetMs };
+  const serverWindow = { fromMs: toServer.client(window.fromMs), toMs: toServer.client(window.toMs) };
+  const caller: CallerTotals = { up: [], upAll: [], framesSent: 0, framesInWindow: 0, lostIn: 0, lostBefore: 0, lostAfter: 0, duplicated: 0, padded: 0, trailing: 0, bytesAtUpstream: 0 };
+  const down: number[] = [];
+  const downAll: number[] = [];
+  const a = { deltas: 0, inWindow: 0, lost: 0, sent: 0, received: 0, media: 0, withClear: 0, notDeliveredWithClear: 0 };
+  let withoutOneSession = 0;
   for (const call of calls) {
     const matched = byIndex.get(call.index) ?? [];
     const session = matched[0];
     if (matched.length !== 1 || session === undefined) {
-      t.withoutOneSession += 1;
+      withoutOneSession += 1;
       continue;
     }
-    const paddedBytes = (serverStats.get(call.callId)?.paddedFrames ?? 0) * FRAME_BYTES;
-    const frameAt = call.frameSentAtMs.map(fromClient);
-    const appendBytes = session.appendB64Chars.map(frameBytesOfBase64);
-    const up = inWindow(frameAt, frameAt.map(() => FRAME_BYTES), session.appendAtMs.map(fromUpstream), appendBytes, serverWindow);
-    t.framesSent += frameAt.length;
-    t.framesInWindow += frameAt.filter((at) => at >= serverWindow.fromMs && at <= serverWindow.toMs).length;
-    t.bytesAtUpstream += session.bytesReceived;
-    t.padded += paddedBytes;
-    t.inferred += appendBytes.reduce((sum, bytes) => sum + bytes, 0) - session.bytesReceived;
-    if (paddedBytes > 0) t.callsPadded += 1;
-    else {
-      t.up.push(...up.window);
-      t.upAll.push(...up.all);
-      t.framesLost += up.lostInWindow;
+    addCaller(caller, call.frameSentAtMs, session, serverWindow, toServer);
+    const deltaAt = session.deltaAtMs.map(toServer.upstream);
+    const sent = session.deltaBytes.reduce((sum, bytes) => sum + bytes, 0);
+    const received = call.mediaBytes.reduce((sum, bytes) => sum + bytes, 0);
+    a.deltas += deltaAt.length;
+    a.inWindow += deltaAt.filter((at) => inside(at, serverWindow)).length;
+    a.media += call.mediaBytes.length;
+    if (call.clearsReceived > 0) {
+      a.withClear += 1;
+      a.notDeliveredWithClear += sent - received;
+      continue;
     }
-    const deltaAt = session.deltaAtMs.map(fromUpstream);
-    const deltaBytes = session.deltaB64Chars.map(frameBytesOfBase64);
-    const down = inWindow(deltaAt, deltaBytes, call.mediaAtMs.map(fromClient), call.mediaBytes, serverWindow);
-    t.down.push(...down.window);
-    t.downAll.push(...down.all);
-    t.deltas += deltaAt.length;
-    t.deltasInWindow += deltaAt.filter((at) => at >= serverWindow.fromMs && at <= serverWindow.toMs).length;
-    t.deltasLost += down.lostInWindow;
-    t.bytesSentUpstream += deltaBytes.reduce((sum, bytes) => sum + bytes, 0);
-    t.bytesAtPhone += call.mediaBytes.reduce((sum, bytes) => sum + bytes, 0);
-    t.media += call.mediaBytes.length;
+    a.sent += sent;
+    a.received += received;
+    const latencies = matchCumulative(deltaAt, session.deltaBytes, call.mediaAtMs.map(toServer.client), call.mediaBytes);
+    deltaAt.forEach((at, k) => {
+      const latency = latencies[k];
+      if (latency !== undefined) downAll.push(latency);
+      if (!inside(at, serverWindow)) return;
+      if (latency === undefined) a.lost += 1;
+      else down.push(latency);
+    });
   }
   return {
-    phoneToUpstream: latencyStats(t.up),
-    upstreamToPhone: latencyStats(t.down),
-    phoneToUpstreamWholeCall: latencyStats(t.upAll),
-    upstreamToPhoneWholeCall: latencyStats(t.downAll),
+    phoneToUpstream: latencyStats(caller.up),
+    upstreamToPhone: latencyStats(down),
+    phoneToUpstreamWholeCall: latencyStats(caller.upAll),
+    upstreamToPhoneWholeCall: latencyStats(downAll),
     caller: {
-      framesSent: t.framesSent,
-      framesSentInWindow: t.framesInWindow,
-      framesLostInWindow: t.framesLost,
-      bytesSent: t.framesSent * FRAME_BYTES,
-      bytesReceivedByUpstream: t.bytesAtUpstream,
-      paddedBytesByServer: t.padded,
-      lostBytes: t.framesSent * FRAME_BYTES + t.padded - t.bytesAtUpstream,
-      appendSizeInferenceError: t.inferred,
-      callsPadded: t.callsPadded,
+      framesSent: caller.framesSent,
+      framesSentInWindow: caller.framesInWindow,
+      framesLostInWindow: caller.lostIn,
+      framesLostBeforeWindow: caller.lostBefore,
+      framesLostAfterWindow: caller.lostAfter,
+      framesDuplicated: caller.duplicated,
+      framesPaddedByServer: caller.padded,
+      trailingBytes: caller.trailing,
+      bytesSent: caller.framesSent * PHONE_FRAME_BYTES,
+      bytesReceivedByUpstream: caller.bytesAtUpstream,
     },
     assistant: {
-      deltas: t.deltas,
-      deltasInWindow: t.deltasInWindow,
-      deltasLostInWindow: t.deltasLost,
-      bytesSentByUpstream: t.bytesSentUpstream,
-      bytesReceivedByPhone: t.bytesAtPhone,
-      lostBytes: t.bytesSentUpstream - t.bytesAtPhone,
-      mediaMessages: t.media,
+      deltas: a.deltas,
+      deltasInWindow: a.inWindow,
+      deltasLostInWindow: a.lost,
+      bytesSentByUpstream: a.sent,
+      bytesReceivedByPhone: a.received,
+      lostBytes: a.sent - a.received,
+      mediaMessages: a.media,
+      callsWithClear: a.withClear,
+      bytesNotDeliveredInCallsWithClear: a.notDeliveredWithClear,
     },
-    callsWithoutOneSession: t.withoutOneSession,
+    callsWithoutOneSession: withoutOneSession,
   };
 }

@@ -7,30 +7,32 @@
  *    server's real TWILIO_AUTH_TOKEN), for the call's own number;
  * 2. the TwiML's `<Connect><Stream>` is parsed strictly; the fake Twilio media client
  *    (src/testing/fake-twilio-media/) opens the stream with a signed upgrade and the TwiML's
- *    `<Parameter>`s, and streams one 20 ms μ-law frame every 20 ms from then on (drift-corrected) until
- *    it hangs up: 1 s tone bursts, which the fake upstream's energy VAD takes for speech, then 2.5 s of
- *    line silence, and only silence once the measured speech time is over;
+ *    `<Parameter>`s, and streams one numbered 20 ms μ-law frame (phone-frames.ts) every 20 ms from then
+ *    on (drift-corrected) until it hangs up: line silence, except during the measured window's speech
+ *    time: 1 s tone bursts, which the fake upstream's energy VAD takes for speech, then 2.5 s of silence;
  * 3. what the server sends is checked as Twilio would (anything but media/mark/clear for this stream is
  *    a 31924 protocol error), played in real time, and each mark echoed once the audio before it played.
  *
  * IPC with the parent:
  * - `{ type: 'ping', id }` → `{ type: 'pong', id, atMs }` (clock alignment, relay-process.ts);
  * - `{ type: 'run', baseUrl, numbers, durationMs, setupConcurrency }` → calls are set up (at most
- *   `setupConcurrency` at a time); once all stream, `{ type: 'started', callIds, windowStartAtMs }`;
- *   callers speak until `windowStartAtMs + durationMs`, then `PLAYOUT_MS` of silence lets the last
- *   replies play, then `{ type: 'streamed', windowEndAtMs }`;
+ *   `setupConcurrency` at a time, streaming silence meanwhile); once all stream,
+ *   `{ type: 'started', callIds, windowStartAtMs }`; callers speak until `windowStartAtMs + durationMs`,
+ *   then `PLAYOUT_MS` of silence lets the last replies play, then `{ type: 'streamed', windowEndAtMs }`;
  * - `{ type: 'hangup' }` → every call hangs up (`stop`, clean close) → `{ type: 'done', calls, stats }`.
  */
 import { systemClock, type Clock } from '../src/core/clock.ts';
 import { twilioSignatureOf } from '../src/services/telephony/twilio-signature.ts';
 import { toneAudio } from '../src/testing/fake-openai-realtime/index.ts';
-import { connectFakeTwilioMedia, TWILIO_FRAME_BYTES, type ConnectedFakeTwilio } from '../src/testing/fake-twilio-media/index.ts';
+import { connectFakeTwilioMedia, type ConnectedFakeTwilio } from '../src/testing/fake-twilio-media/index.ts';
 import { connectStreamOf } from '../src/testing/twiml-parser.ts';
 import { newCallSid, TEST_PUBLIC_URL, TEST_TWILIO_AUTH_TOKEN, voiceParams } from '../src/testing/twilio-webhooks.ts';
+import { numberFrame, PHONE_FRAME_BYTES } from './phone-frames.ts';
 import { BURST_MS, PERIOD_MS, PLAYOUT_MS } from './relay-client.ts';
 import { answerPing, describeError, nowMs, ProcessMonitor, type ProcessStats } from './relay-process.ts';
 
 const FRAME_MS = 20;
+const MULAW_SILENCE = 0xff;
 /** Settling time between the last call's stream opening and the measured window. */
 const SETTLE_MS = 1000;
 
@@ -41,7 +43,7 @@ export interface PhoneCallResult {
   /** Setup: the voice webhook's round trip, and the WebSocket upgrade's. */
   readonly webhookMs: number;
   readonly upgradeMs: number;
-  /** Send time of every 160-byte `media` frame, in order. */
+  /** Send time of every 160-byte `media` frame, in order: index k is frame number k (phone-frames.ts). */
   readonly frameSentAtMs: number[];
   /** Arrival time and decoded size of every `media` the server sent, in order. */
   readonly mediaAtMs: number[];
@@ -89,8 +91,8 @@ interface LiveCall {
   readonly streaming: Promise<void>;
 }
 
-/** The callers speak (tone bursts) until this time, set once every call streams; then line silence until the hang-up. */
-let speechEndAtMs = Number.POSITIVE_INFINITY;
+/** The measured window's speech time, in which callers speak (tone bursts); line silence before and after it. */
+let speech: { readonly fromMs: number; readonly toMs: number } | null = null;
 
 function send(message: PhoneChildMessage): void {
   process.send?.(message);
@@ -101,10 +103,23 @@ function callerNumber(index: number): string {
   return `+1555${String(2_000_000 + index)}`;
 }
 
+/** Frame `sequence` of a call: the burst's tone at this point of its speech pattern, or line silence; numbered (phone-frames.ts). */
+function nextFrame(dueAtMs: number, phaseMs: number, sequence: number): Uint8Array {
+  const frame = new Uint8Array(PHONE_FRAME_BYTES).fill(MULAW_SILENCE);
+  if (speech !== null && dueAtMs >= speech.fromMs && dueAtMs < speech.toMs) {
+    const position = (dueAtMs - speech.fromMs + phaseMs) % PERIOD_MS;
+    if (position < BURST_MS) {
+      const offset = Math.floor(position / FRAME_MS) * PHONE_FRAME_BYTES;
+      frame.set(burst.subarray(offset, offset + PHONE_FRAME_BYTES));
+    }
+  }
+  return numberFrame(frame, sequence);
+}
+
 /**
- * Sends a frame every 20 ms on an ideal grid from now until the call stops streaming (the hang-up):
- * tone or silence by phase until `speechEndAtMs`, silence after it (a phone line never goes quiet, so
- * the server's silence padding never has to step in; when it does, the phone really stalled).
+ * Sends a numbered frame every 20 ms on an ideal grid from now until the call stops streaming (the
+ * hang-up): speech bursts by phase within the speech time, line silence otherwise (a phone line never
+ * goes quiet, so the server's silence padding only steps in when the phone really stalled).
  */
 async function stream(call: Pick<LiveCall, 'connection' | 'result'>, phaseMs: number): Promise<void> {
   const { twilio } = call.connection;
@@ -114,11 +129,8 @@ async function stream(call: Pick<LiveCall, 'connection' | 'result'>, phaseMs: nu
     const waitMs = dueAtMs - nowMs();
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     if (twilio.state !== 'streaming') return;
-    const position = (k * FRAME_MS + phaseMs) % PERIOD_MS;
-    if (position < BURST_MS && dueAtMs < speechEndAtMs) {
-      const offset = Math.floor(position / FRAME_MS) * TWILIO_FRAME_BYTES;
-      twilio.say(burst.subarray(offset, offset + TWILIO_FRAME_BYTES));
-    }
+    // Exactly one frame's worth is queued, so the fake sends these bytes as they are.
+    twilio.say(nextFrame(dueAtMs, phaseMs, k));
     call.result.frameSentAtMs.push(nowMs());
     twilio.sendFrames(1);
     // The fake keeps every frame it sent; the bench has its own record (stamps), so let them go.
@@ -223,7 +235,7 @@ async function run(baseUrl: string, numbers: readonly string[], durationMs: numb
   const monitor = new ProcessMonitor();
   monitor.start();
   const windowStartAtMs = nowMs();
-  speechEndAtMs = windowStartAtMs + durationMs;
+  speech = { fromMs: windowStartAtMs, toMs: windowStartAtMs + durationMs };
   send({ type: 'started', callIds: calls.map((call) => call.result.callId), windowStartAtMs, setupMs });
   // Speech for `durationMs`, then line silence while the last replies play out (and their marks are echoed).
   await new Promise((resolve) => setTimeout(resolve, durationMs + PLAYOUT_MS));

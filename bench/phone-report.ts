@@ -50,7 +50,7 @@ export interface PhoneLevelResult extends PhoneFlows {
     /** RSS with the calls live minus before them (includes PGlite's WebAssembly memory and allocator slack). */
     readonly rssKiB: number;
   };
-  /** No protocol error of any kind and no frame lost in the window, either way. */
+  /** No protocol error of any kind, no frame lost in the window either way, none duplicated or cut apart. */
   readonly clean: boolean;
   /** Outbound (upstream→phone) p99 under the target; the issue asks for it at 100 calls. */
   readonly outboundTargetMet: boolean;
@@ -117,7 +117,7 @@ export function levelResult(input: LevelInputs): PhoneLevelResult {
     protocolErrors.clientErrors +
     sum(Object.values(protocolErrors.serverWarnings), (n) => n) +
     flows.callsWithoutOneSession;
-  const lost = flows.caller.framesLostInWindow + flows.assistant.deltasLostInWindow;
+  const lost = flows.caller.framesLostInWindow + flows.assistant.deltasLostInWindow + flows.caller.framesDuplicated + flows.caller.trailingBytes;
   const server = processes.server;
   const ownCores = (server.percentOfOneCore + (processes.upstream?.percentOfOneCore ?? 0) + processes.callers.percentOfOneCore) / 100;
   const stats = [...streams.values()];
@@ -173,6 +173,7 @@ export function printLevel(level: PhoneLevelResult): void {
       `cpu server ${String(p.server.percentOfOneCore)}% upstream ${String(p.upstream?.percentOfOneCore)}% phones ${String(p.callers.percentOfOneCore)}% | ` +
       `loop delay p99 server ${String(p.server.eventLoopDelay.p99Ms)} upstream ${String(p.upstream?.eventLoopDelay.p99Ms)} phones ${String(p.callers.eventLoopDelay.p99Ms)} ms | ` +
       `other load ${String(level.machine?.otherCores)} cores | lost in window ${String(level.caller.framesLostInWindow)} frames / ${String(level.assistant.deltasLostInWindow)} deltas | ` +
+      `padded ${String(level.caller.framesPaddedByServer)} frames | calls with clear ${String(level.assistant.callsWithClear)} | ` +
       `turns ${String(level.turns.responsesDone)} | clean ${String(level.clean)} | errors ${JSON.stringify(level.protocolErrors)}\n`,
   );
 }

@@ -4,13 +4,16 @@
  * measured server process. The same fake and reply as the relay bench's (bench/relay-upstream.ts), but
  * each session is named by its `session.update` instructions: every phone number of the bench has its
  * own agent whose instructions carry the call's index, so sessions are matched to calls however the
- * server happened to open them (phone calls are admitted concurrently, not one after another).
+ * server happened to open them (phone calls are admitted concurrently, not one after another). Audio
+ * payloads are recorded, and the frame numbers the phones wrote into their audio are read back from
+ * the appends after the level (phone-frames.ts).
  *
  * IPC: `{ type: 'ready', baseUrl }` on start-up; `ping` → `pong` (clock alignment); `monitor-start` /
  * `monitor-stop` bracket the measured window; `collect` → `{ type: 'collected', sessions, … }`.
  */
 import { systemClock } from '../src/core/clock.ts';
 import { startFakeOpenAIRealtime, type FakeRealtimeServer } from '../src/testing/fake-openai-realtime/index.ts';
+import { frameNumberAt, PHONE_FRAME_BYTES } from './phone-frames.ts';
 import { answerPing, describeError, nowMs, ProcessMonitor, type ProcessStats } from './relay-process.ts';
 import { REPLY_AUDIO_MS } from './relay-upstream.ts';
 
@@ -18,13 +21,19 @@ import { REPLY_AUDIO_MS } from './relay-upstream.ts';
 export interface PhoneUpstreamSession {
   /** The session's instructions: `phone bench call <index>` (see {@link phoneAgentInstructions}). */
   readonly instructions: string;
-  /** Arrival of each `input_audio_buffer.append` and the base64 length of its audio. */
-  readonly appendAtMs: number[];
-  readonly appendB64Chars: number[];
-  /** Send time of each `response.output_audio.delta` and the base64 length of its audio. */
+  /**
+   * The appended audio cut into 160-byte frames in order: each frame's number (phone-frames.ts; -1 for
+   * a frame without one, such as the server's silence padding) and when the append that completed it
+   * arrived.
+   */
+  readonly frameNumbers: number[];
+  readonly frameAtMs: number[];
+  /** Appended bytes after the last whole frame (0 unless the server cut frames). */
+  readonly trailingBytes: number;
+  /** Send time and decoded size of each `response.output_audio.delta`. */
   readonly deltaAtMs: number[];
-  readonly deltaB64Chars: number[];
-  /** Decoded audio bytes the fake received (exact). */
+  readonly deltaBytes: number[];
+  /** Decoded audio bytes the fake received (its own counter). */
   readonly bytesReceived: number;
   readonly rejectedClientEvents: number;
   readonly speechStarted: number;
@@ -50,11 +59,20 @@ export function phoneAgentInstructions(index: number): string {
   return `phone bench call ${String(index)}`;
 }
 
-/** `<N base64 chars elided>` (recordAudioPayloads: false) → N. */
-function elidedChars(value: unknown): number {
-  if (typeof value !== 'string') return 0;
-  const match = /^<(\d+) base64 chars elided>$/.exec(value);
-  return match ? Number(match[1]) : value.length;
+/** Numbers every whole frame of a session's appended audio (see {@link PhoneUpstreamSession.frameNumbers}). */
+function numberFrames(appends: readonly { readonly atMs: number; readonly audio: Buffer }[], record: MutableSession): void {
+  const all = Buffer.concat(appends.map((append) => append.audio));
+  let append = 0;
+  let appendEnd = appends[0]?.audio.length ?? 0;
+  for (let offset = 0; offset + PHONE_FRAME_BYTES <= all.length; offset += PHONE_FRAME_BYTES) {
+    while (appendEnd < offset + PHONE_FRAME_BYTES && append + 1 < appends.length) {
+      append += 1;
+      appendEnd += appends[append]?.audio.length ?? 0;
+    }
+    record.frameNumbers.push(frameNumberAt(all, offset));
+    record.frameAtMs.push(appends[append]?.atMs ?? Number.NaN);
+  }
+  record.trailingBytes = all.length % PHONE_FRAME_BYTES;
 }
 
 type MutableSession = { -readonly [K in keyof PhoneUpstreamSession]: PhoneUpstreamSession[K] };
@@ -64,10 +82,11 @@ function collect(fake: FakeRealtimeServer, stats: ProcessStats | null): Extract<
   const sessions = fake.sessions.map((session) => {
     const record: MutableSession = {
       instructions: session.config.instructions,
-      appendAtMs: [],
-      appendB64Chars: [],
+      frameNumbers: [],
+      frameAtMs: [],
+      trailingBytes: 0,
       deltaAtMs: [],
-      deltaB64Chars: [],
+      deltaBytes: [],
       bytesReceived: session.audio.bytesReceived,
       rejectedClientEvents: 0,
       speechStarted: 0,
@@ -75,13 +94,13 @@ function collect(fake: FakeRealtimeServer, stats: ProcessStats | null): Extract<
       responsesCancelled: 0,
       errorEvents: 0,
     };
+    const appends: { atMs: number; audio: Buffer }[] = [];
     for (const received of session.clientEvents) {
       if (received.error !== null) record.rejectedClientEvents += 1;
       const raw = received.raw as { type?: unknown; audio?: unknown } | null;
-      if (raw?.type !== 'input_audio_buffer.append') continue;
-      record.appendAtMs.push(received.atMs);
-      record.appendB64Chars.push(elidedChars(raw.audio));
+      if (raw?.type === 'input_audio_buffer.append' && typeof raw.audio === 'string') appends.push({ atMs: received.atMs, audio: Buffer.from(raw.audio, 'base64') });
     }
+    numberFrames(appends, record);
     bySession.set(session.id, record);
     return record;
   });
@@ -103,7 +122,7 @@ function collect(fake: FakeRealtimeServer, stats: ProcessStats | null): Extract<
         break;
       case 'response.output_audio.delta':
         record.deltaAtMs.push(observed.atMs);
-        record.deltaB64Chars.push(elidedChars(event.delta));
+        record.deltaBytes.push(Buffer.byteLength(event.delta, 'base64'));
         break;
       default:
         break;
@@ -115,7 +134,8 @@ function collect(fake: FakeRealtimeServer, stats: ProcessStats | null): Extract<
 async function main(): Promise<void> {
   const fake = await startFakeOpenAIRealtime({
     pacing: { speedFactor: 1 },
-    recordAudioPayloads: false,
+    // Payloads are kept: the frame numbers the phones wrote into their audio are read from them.
+    recordAudioPayloads: true,
     clock: { nowMs, setTimer: (delayMs, fn) => systemClock.setTimer(delayMs, fn) },
     defaultReply: () => ({ type: 'message', text: 'Sure, tell me more about that.', audioMs: REPLY_AUDIO_MS }),
   });

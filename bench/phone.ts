@@ -11,14 +11,14 @@
  * Set-up, once: a tenant with one shared agent and one `realtime` phone number per call, through the
  * API. Each call: a signed `POST /twilio/voice` for its number → TwiML `<Connect><Stream>` → the fake
  * Twilio media client opens the stream (signed upgrade, the TwiML's `callId`/`streamToken`) and sends
- * a 20 ms μ-law frame every 20 ms: 1 s tone bursts (the fake's VAD hears speech) and 2.5 s silences; the
- * fake answers each turn with 800 ms of μ-law at real-time pace (100 ms deltas), passed through the
+ * a numbered 20 ms μ-law frame every 20 ms (phone-frames.ts): line silence while calls are set up, then,
+ * in the measured window, 1 s tone bursts (the fake's VAD hears speech) and 2.5 s silences; the fake answers each turn with 800 ms of μ-law at real-time pace (100 ms deltas), passed through the
  * server untouched; the phone plays it in real time and echoes each mark once its audio has played.
  * When every call streams, a measured window opens: `durationMs` of conversation, then 2.5 s of
  * line silence for the last replies. A 10-call warm-up level runs first and is not reported.
  *
  * - phone→upstream: each `media` send (phone child) to the fake's receipt of the
- *   `input_audio_buffer.append` that completes its bytes;
+ *   `input_audio_buffer.append` that completes that frame (found by its number);
  * - upstream→phone (the outbound relay): the fake's send of `response.output_audio.delta` to the phone's
  *   receipt of the `media` that completes its bytes.
  * Both over frames/deltas sent in the window; clocks aligned over IPC (relay-process.ts).
@@ -138,7 +138,7 @@ async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busy
     const collected = nextMessage<PhoneUpstreamChildMessage, 'collected'>(upstream, 'collected', 60_000);
     toUpstream({ type: 'collect' });
     const fake = await collected;
-    const flows = analysePhoneFlows(results, fake.sessions, clocks, { fromMs: windowStartAtMs, toMs: windowEndAtMs }, tap.streams);
+    const flows = analysePhoneFlows(results, fake.sessions, clocks, { fromMs: windowStartAtMs, toMs: windowEndAtMs });
     const busyCores =
       machineStart === null || machineEnd === null ? null : ((machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total)) * os.cpus().length;
     return levelResult({
@@ -215,12 +215,13 @@ export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<Ph
       `${String(cpus.length)} cores for the three.`,
     method:
       'per call: signed POST /twilio/voice for its own realtime number (TWILIO_AUTH_TOKEN set), TwiML parsed, signed media upgrade with the TwiML parameters, ' +
-      `then one 160-byte μ-law frame every 20 ms (drift-corrected) until the hang-up; calls set up ${String(SETUP_CONCURRENCY)} at a time while earlier ones stream. ` +
+      `then one 160-byte μ-law frame every 20 ms (drift-corrected) until the hang-up, line silence while calls are set up (${String(SETUP_CONCURRENCY)} at a time). ` +
       `Measured window: from 1 s after the last stream opened, ${String(durationMs / 1000)} s of 1 s 440 Hz tone bursts and 2.5 s silences (phases staggered), then 2.5 s of silence for the last replies. ` +
       'The fake answers each turn with 800 ms of audio/pcmu at 1x pacing in 100 ms deltas; the phone plays it in real time and echoes each mark after its audio played. ' +
-      'phone→upstream: media sent → fake receives the input_audio_buffer.append completing that frame (cumulative bytes). ' +
+      'phone→upstream: media sent → fake receives the input_audio_buffer.append completing that frame (by frame number). ' +
       'upstream→phone: fake sends response.output_audio.delta → phone receives the media completing it (cumulative bytes). ' +
-      'Latency over frames/deltas sent in the window; calls whose stream the server padded with silence (a phone-side stall) are left out of phone→upstream latency. ' +
+      'Every phone frame carries its number in its first 5 bytes (inaudible μ-law, phone-frames.ts): loss and phone→upstream latency are per frame, whatever the server dropped or padded. ' +
+      'Latency over frames/deltas sent in the window; calls that saw a barge-in clear are left out of upstream→phone figures (cumulative bytes stop lining up). ' +
       'Clocks: performance.timeOrigin + performance.now() in every process, child offsets from the minimum-RTT IPC ping. ' +
       'Process stats over the window; live memory per call from heapUsed/external after a forced full GC, and RSS, with the calls connected vs. before them. A 10-call warm-up level runs first.',
     targetP99Ms: TARGET_P99_MS,
