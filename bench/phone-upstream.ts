@@ -6,13 +6,13 @@
  * own agent whose instructions carry the call's index, so sessions are matched to calls however the
  * server happened to open them (phone calls are admitted concurrently, not one after another). Audio
  * payloads are recorded, and the frame numbers the phones wrote into their audio are read back from
- * the appends after the level (phone-frames.ts).
+ * the appends every 250 ms (phone-frames.ts), after which their audio is let go.
  *
  * IPC: `{ type: 'ready', baseUrl }` on start-up; `ping` → `pong` (clock alignment); `monitor-start` /
  * `monitor-stop` bracket the measured window; `collect` → `{ type: 'collected', sessions, … }`.
  */
 import { systemClock } from '../src/core/clock.ts';
-import { startFakeOpenAIRealtime, type FakeRealtimeServer } from '../src/testing/fake-openai-realtime/index.ts';
+import { startFakeOpenAIRealtime, type FakeRealtimeServer, type FakeRealtimeSession } from '../src/testing/fake-openai-realtime/index.ts';
 import { frameNumberAt, PHONE_FRAME_BYTES } from './phone-frames.ts';
 import { answerPing, describeError, nowMs, ProcessMonitor, type ProcessStats } from './relay-process.ts';
 import { REPLY_AUDIO_MS } from './relay-upstream.ts';
@@ -54,53 +54,84 @@ export type PhoneUpstreamChildMessage =
   | { readonly type: 'collected'; readonly sessions: PhoneUpstreamSession[]; readonly stats: ProcessStats | null }
   | { readonly type: 'failed'; readonly message: string };
 
+/** How often recorded appends are read (and their audio let go). */
+const READ_INTERVAL_MS = 250;
+
 /** The instructions of the bench agent answering call `index` (the upstream tells sessions apart by them). */
 export function phoneAgentInstructions(index: number): string {
   return `phone bench call ${String(index)}`;
 }
 
-/** Numbers every whole frame of a session's appended audio (see {@link PhoneUpstreamSession.frameNumbers}). */
-function numberFrames(appends: readonly { readonly atMs: number; readonly audio: Buffer }[], record: MutableSession): void {
-  const all = Buffer.concat(appends.map((append) => append.audio));
-  let append = 0;
-  let appendEnd = appends[0]?.audio.length ?? 0;
-  for (let offset = 0; offset + PHONE_FRAME_BYTES <= all.length; offset += PHONE_FRAME_BYTES) {
-    while (appendEnd < offset + PHONE_FRAME_BYTES && append + 1 < appends.length) {
-      append += 1;
-      appendEnd += appends[append]?.audio.length ?? 0;
-    }
-    record.frameNumbers.push(frameNumberAt(all, offset));
-    record.frameAtMs.push(appends[append]?.atMs ?? Number.NaN);
+/**
+ * Reads a session's appends as they come: numbers each whole 160-byte frame of the appended audio
+ * (see {@link PhoneUpstreamSession.frameNumbers}), then empties the audio strings the fake recorded, so
+ * the recording (kept only for this) does not grow with every frame of every call: at 300 calls that is
+ * hundreds of megabytes, and garbage collection in this process would stall the fake's own stamps.
+ * The fake has dispatched each event synchronously on arrival, before this runs; nothing reads it again.
+ */
+class AppendReader {
+  readonly frameNumbers: number[] = [];
+  readonly frameAtMs: number[] = [];
+  rejected = 0;
+  #cursor = 0;
+  #carry: Buffer = Buffer.alloc(0);
+
+  get trailingBytes(): number {
+    return this.#carry.length;
   }
-  record.trailingBytes = all.length % PHONE_FRAME_BYTES;
+
+  read(events: FakeRealtimeSession['clientEvents']): void {
+    for (; this.#cursor < events.length; this.#cursor += 1) {
+      const received = events[this.#cursor];
+      if (received === undefined) continue;
+      if (received.error !== null) this.rejected += 1;
+      const raw = received.raw as { type?: unknown; audio?: unknown } | null;
+      if (raw?.type !== 'input_audio_buffer.append' || typeof raw.audio !== 'string') continue;
+      const all = Buffer.concat([this.#carry, Buffer.from(raw.audio, 'base64')]);
+      let offset = 0;
+      for (; offset + PHONE_FRAME_BYTES <= all.length; offset += PHONE_FRAME_BYTES) {
+        this.frameNumbers.push(frameNumberAt(all, offset));
+        this.frameAtMs.push(received.atMs);
+      }
+      this.#carry = Buffer.from(all.subarray(offset));
+      raw.audio = '';
+      if (received.event?.type === 'input_audio_buffer.append') received.event.audio = '';
+    }
+  }
 }
 
 type MutableSession = { -readonly [K in keyof PhoneUpstreamSession]: PhoneUpstreamSession[K] };
 
-function collect(fake: FakeRealtimeServer, stats: ProcessStats | null): Extract<PhoneUpstreamChildMessage, { type: 'collected' }> {
+function readAppends(fake: FakeRealtimeServer, readers: Map<string, AppendReader>): void {
+  for (const session of fake.sessions) {
+    let reader = readers.get(session.id);
+    if (reader === undefined) {
+      reader = new AppendReader();
+      readers.set(session.id, reader);
+    }
+    reader.read(session.clientEvents);
+  }
+}
+
+function collect(fake: FakeRealtimeServer, readers: Map<string, AppendReader>, stats: ProcessStats | null): Extract<PhoneUpstreamChildMessage, { type: 'collected' }> {
+  readAppends(fake, readers);
   const bySession = new Map<string, MutableSession>();
   const sessions = fake.sessions.map((session) => {
+    const reader = readers.get(session.id) ?? new AppendReader();
     const record: MutableSession = {
       instructions: session.config.instructions,
-      frameNumbers: [],
-      frameAtMs: [],
-      trailingBytes: 0,
+      frameNumbers: reader.frameNumbers,
+      frameAtMs: reader.frameAtMs,
+      trailingBytes: reader.trailingBytes,
       deltaAtMs: [],
       deltaBytes: [],
       bytesReceived: session.audio.bytesReceived,
-      rejectedClientEvents: 0,
+      rejectedClientEvents: reader.rejected,
       speechStarted: 0,
       responsesDone: 0,
       responsesCancelled: 0,
       errorEvents: 0,
     };
-    const appends: { atMs: number; audio: Buffer }[] = [];
-    for (const received of session.clientEvents) {
-      if (received.error !== null) record.rejectedClientEvents += 1;
-      const raw = received.raw as { type?: unknown; audio?: unknown } | null;
-      if (raw?.type === 'input_audio_buffer.append' && typeof raw.audio === 'string') appends.push({ atMs: received.atMs, audio: Buffer.from(raw.audio, 'base64') });
-    }
-    numberFrames(appends, record);
     bySession.set(session.id, record);
     return record;
   });
@@ -141,6 +172,10 @@ async function main(): Promise<void> {
   });
   const monitor = new ProcessMonitor();
   let stats: ProcessStats | null = null;
+  const readers = new Map<string, AppendReader>();
+  const reading = setInterval(() => {
+    readAppends(fake, readers);
+  }, READ_INTERVAL_MS);
   process.on('message', (message: PhoneUpstreamParentMessage) => {
     if (answerPing(message)) return;
     switch (message.type) {
@@ -151,13 +186,14 @@ async function main(): Promise<void> {
         stats = monitor.stop();
         return;
       case 'collect':
-        process.send?.(collect(fake, stats));
+        process.send?.(collect(fake, readers, stats));
         return;
       default:
         return;
     }
   });
   process.on('disconnect', () => {
+    clearInterval(reading);
     void fake.close().finally(() => process.exit(0));
   });
   process.send?.({ type: 'ready', baseUrl: fake.baseUrl } satisfies PhoneUpstreamChildMessage);
