@@ -22,14 +22,14 @@ describe('emails are trimmed wherever they are accepted', () => {
     expect((await post('/api/v1/auth/login', { email: 'trim@example.test  ', password })).statusCode).toBe(200);
     expect((await post('/api/auth/register', { email: ' lydia@example.test ', password, firstName: 'L', lastName: 'Y' })).statusCode).toBe(201);
     expect((await post('/api/v1/auth/register', { email: ' aura@example.test ', password })).json()).toMatchObject({ email: 'aura@example.test' });
-  });
+  }, 60_000);
 
   it('still refuses what is not an email, naming the field', async () => {
     expect((await post('/v1/auth/register', { email: ' not an email ', password, tenantName: 'X' })).json()).toMatchObject({
       code: 'validation_failed',
       details: [{ path: 'body.email', message: 'must be an email address' }],
     });
-  });
+  }, 60_000);
 });
 
 describe('the password policy at the HTTP edge', () => {
@@ -39,7 +39,7 @@ describe('the password policy at the HTTP edge', () => {
     expect(await problem(' '.repeat(16))).toEqual([{ path: 'body.password', message: 'must not be blank' }]);
     expect(await problem('a b c d e f g h')).toEqual([{ path: 'body.password', message: 'must be at least 10 characters, not counting spaces' }]);
     expect(await problem('qwertyuiop')).toEqual([{ path: 'body.password', message: 'is one of the most common passwords; choose another' }]);
-  });
+  }, 60_000);
 });
 
 describe('messages', () => {
@@ -48,7 +48,7 @@ describe('messages', () => {
     expect(res.json()).toMatchObject({ code: 'validation_failed', details: [{ path: 'body.tenantName', message: 'must not be blank' }] });
     const lydia = await post('/api/auth/register', { email: 'blank@example.test', password, firstName: ' ', lastName: 'X' });
     expect(lydia.json()).toMatchObject({ details: [{ path: 'body.firstName', message: 'must not be blank' }] });
-  });
+  }, 60_000);
 
   it('add WWW-Authenticate: Bearer to every 401, on every surface', async () => {
     for (const url of ['/v1/auth/me', '/api/auth/me', '/api/v1/auth/me', '/v1/calls']) {
@@ -60,5 +60,5 @@ describe('messages', () => {
     expect(wrong.statusCode).toBe(401);
     expect(wrong.headers['www-authenticate']).toBe('Bearer');
     expect((await app.http.inject({ url: '/v1/calls/nope', headers: { authorization: 'Bearer x' } })).headers['www-authenticate']).toBe('Bearer');
-  });
+  }, 60_000);
 });

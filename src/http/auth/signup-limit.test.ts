@@ -28,7 +28,7 @@ describe('signup limit', () => {
     expect(lydia.json()).toMatchObject({ code: 'rate_limited', error: expect.stringContaining('Too many signups') as string });
     const aura = await register('/api/v1/auth/register', { email: 'four@signup.test', password }, ip);
     expect(aura.json()).toMatchObject({ code: 'rate_limited', detail: expect.stringContaining('Too many signups') as string });
-  });
+  }, 60_000);
 
   it('counts each address on its own, and failed signups too', async () => {
     const ip = '198.51.100.20';
@@ -38,5 +38,5 @@ describe('signup limit', () => {
     }
     expect((await register('/v1/auth/register', { email: 'five@signup.test', password, tenantName: 'Five' }, ip)).statusCode).toBe(429);
     expect((await register('/v1/auth/register', { email: 'five@signup.test', password, tenantName: 'Five' }, '198.51.100.21')).statusCode).toBe(201);
-  });
+  }, 60_000);
 });
