@@ -71,6 +71,19 @@ function callIndexOf(instructions: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
+/** The upstream session of each call: the one named by its index (none when there is none, or several). */
+export function sessionsByCall(sessions: readonly PhoneUpstreamSession[]): (call: PhoneCallResult) => PhoneUpstreamSession | undefined {
+  const byIndex = new Map<number, PhoneUpstreamSession[]>();
+  for (const session of sessions) {
+    const index = callIndexOf(session.instructions);
+    if (index !== null) byIndex.set(index, [...(byIndex.get(index) ?? []), session]);
+  }
+  return (call) => {
+    const matched = byIndex.get(call.index) ?? [];
+    return matched.length === 1 ? matched[0] : undefined;
+  };
+}
+
 interface CallerTotals {
   readonly up: number[];
   readonly upAll: number[];
@@ -122,11 +135,7 @@ export function analysePhoneFlows(
   clocks: { readonly callers: ClockAlignment; readonly upstream: ClockAlignment },
   window: Window,
 ): PhoneFlows {
-  const byIndex = new Map<number, PhoneUpstreamSession[]>();
-  for (const session of sessions) {
-    const index = callIndexOf(session.instructions);
-    if (index !== null) byIndex.set(index, [...(byIndex.get(index) ?? []), session]);
-  }
+  const sessionOf = sessionsByCall(sessions);
   const toServer = { client: (at: number): number => at - clocks.callers.offsetMs, upstream: (at: number): number => at - clocks.upstream.offsetMs };
   const serverWindow = { fromMs: toServer.client(window.fromMs), toMs: toServer.client(window.toMs) };
   const caller: CallerTotals = { up: [], upAll: [], framesSent: 0, framesInWindow: 0, lostIn: 0, lostBefore: 0, lostAfter: 0, duplicated: 0, padded: 0, trailing: 0, bytesAtUpstream: 0 };
@@ -135,9 +144,8 @@ export function analysePhoneFlows(
   const a = { deltas: 0, inWindow: 0, lost: 0, sent: 0, received: 0, media: 0, withClear: 0, notDeliveredWithClear: 0 };
   let withoutOneSession = 0;
   for (const call of calls) {
-    const matched = byIndex.get(call.index) ?? [];
-    const session = matched[0];
-    if (matched.length !== 1 || session === undefined) {
+    const session = sessionOf(call);
+    if (session === undefined) {
       withoutOneSession += 1;
       continue;
     }

@@ -6,6 +6,7 @@
 import type { TwilioStreamStats } from '../src/transports/twilio/twilio-media-stream.ts';
 import type { PhoneFlows } from './phone-analysis.ts';
 import type { PhoneCallResult } from './phone-client.ts';
+import type { StageSplit } from './phone-stages.ts';
 import type { PhoneUpstreamSession } from './phone-upstream.ts';
 import { latencyStats, type LatencyStats } from './relay-analysis.ts';
 import { round, type ClockAlignment, type ProcessStats } from './relay-process.ts';
@@ -55,6 +56,8 @@ export interface PhoneLevelResult extends PhoneFlows {
   /** Outbound (upstream→phone) p99 under the target; the issue asks for it at 100 calls. */
   readonly outboundTargetMet: boolean;
   readonly inboundUnderTarget: boolean;
+  /** Each direction split at the bridge (`--stages`), null when not measured. */
+  readonly stages: StageSplit | null;
 }
 
 type MemorySample = { readonly heapUsed: number; readonly external: number; readonly rss: number };
@@ -75,6 +78,7 @@ export interface LevelInputs {
   readonly busyCoresBefore: number | null;
   readonly memory: { readonly before: MemorySample; readonly live: MemorySample };
   readonly targetP99Ms: number;
+  readonly stages: StageSplit | null;
 }
 
 const sum = <T>(items: Iterable<T>, of: (item: T) => number): number => {
@@ -160,6 +164,7 @@ export function levelResult(input: LevelInputs): PhoneLevelResult {
     clean: errorCount === 0 && lost === 0,
     outboundTargetMet: flows.upstreamToPhone.p99Ms < input.targetP99Ms,
     inboundUnderTarget: flows.phoneToUpstream.p99Ms < input.targetP99Ms,
+    stages: input.stages,
   };
 }
 
@@ -175,5 +180,12 @@ export function printLevel(level: PhoneLevelResult): void {
       `other load ${String(level.machine?.otherCores)} cores | lost in window ${String(level.caller.framesLostInWindow)} frames / ${String(level.assistant.deltasLostInWindow)} deltas | ` +
       `padded ${String(level.caller.framesPaddedByServer)} frames | calls with clear ${String(level.assistant.callsWithClear)} | ` +
       `turns ${String(level.turns.responsesDone)} | clean ${String(level.clean)} | errors ${JSON.stringify(level.protocolErrors)}\n`,
+  );
+  const s = level.stages;
+  if (s === null) return;
+  const stat = (l: LatencyStats): string => `${String(l.p50Ms)}/${String(l.p99Ms)}/${String(l.maxMs)}`;
+  process.stdout.write(
+    `      stages p50/p99/max ms: phone→bridge ${stat(s.phoneToBridge)} bridge→upstream ${stat(s.bridgeToUpstream)} | ` +
+      `upstream→bridge ${stat(s.upstreamToBridge)} bridge→phone ${stat(s.bridgeToPhone)}\n`,
   );
 }

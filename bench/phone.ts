@@ -24,7 +24,7 @@
  * Both over frames/deltas sent in the window; clocks aligned over IPC (relay-process.ts).
  *
  * `npx tsx bench/phone.ts [--levels 1,10,100,300] [--duration-ms 12000] [--database-url postgres://…]
- * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/phone] [--wait-quiet-s 600]`; `npm run bench -- phone`
+ * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/phone] [--wait-quiet-s 600] [--stages]`; `npm run bench -- phone`
  * takes PHONE_BENCH_DATABASE_URL and PHONE_BENCH_WAIT_QUIET_S. Results: bench/results/phone.json
  * (phone-postgres.json with a database URL).
  */
@@ -38,10 +38,11 @@ import { parseArgs } from 'node:util';
 import { createApplication } from '../src/app.ts';
 import { parseConfig } from '../src/config/config.ts';
 import type { DatabaseHandle } from '../src/store/database.ts';
-import { analysePhoneFlows } from './phone-analysis.ts';
+import { analysePhoneFlows, sessionsByCall } from './phone-analysis.ts';
 import type { PhoneChildMessage, PhoneParentMessage } from './phone-client.ts';
 import { levelResult, printLevel, type PhoneLevelResult } from './phone-report.ts';
 import { PHONE_BENCH_ENV, ServerLogTap, setUpPhoneNumbers, waitForCallsOver } from './phone-server.ts';
+import { ServerStages, splitStages } from './phone-stages.ts';
 import type { PhoneUpstreamChildMessage, PhoneUpstreamParentMessage } from './phone-upstream.ts';
 import { openBenchDatabase } from './relay-database.ts';
 import { alignClock, liveMemoryBytes, machineCpuTicks, nextMessage, ProcessMonitor, round, startCpuProfile, waitForQuietMachine } from './relay-process.ts';
@@ -79,6 +80,8 @@ export interface PhoneBenchOptions {
   readonly waitQuietMs?: number;
   /** Writes a CPU profile of the server process over each level's window to `<cpuProfile>-<calls>.cpuprofile`. */
   readonly cpuProfile?: string;
+  /** Stamps inside the server to split each direction's latency in two (phone-stages.ts). */
+  readonly stages?: boolean;
 }
 
 function forkChild(file: string, flag: string): ChildProcess {
@@ -92,14 +95,17 @@ interface LevelParams {
   readonly numbers: readonly string[];
   readonly cpuProfile?: string | undefined;
   readonly busyCoresBefore?: number | null;
+  readonly stages?: boolean;
 }
 
-async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busyCoresBefore = null }: LevelParams): Promise<PhoneLevelResult> {
+async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busyCoresBefore = null, stages = false }: LevelParams): Promise<PhoneLevelResult> {
   const upstream = forkChild('phone-upstream.ts', 'PHONE_BENCH_UPSTREAM');
   const toUpstream = (message: PhoneUpstreamParentMessage): void => {
     upstream.send(message);
   };
   const tap = new ServerLogTap();
+  const stamps = stages ? new ServerStages() : null;
+  const uninstall = stamps?.install();
   let callers: ChildProcess | null = null;
   let app: Awaited<ReturnType<typeof createApplication>> | null = null;
   try {
@@ -138,7 +144,8 @@ async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busy
     const collected = nextMessage<PhoneUpstreamChildMessage, 'collected'>(upstream, 'collected', 60_000);
     toUpstream({ type: 'collect' });
     const fake = await collected;
-    const flows = analysePhoneFlows(results, fake.sessions, clocks, { fromMs: windowStartAtMs, toMs: windowEndAtMs });
+    const window = { fromMs: windowStartAtMs, toMs: windowEndAtMs };
+    const flows = analysePhoneFlows(results, fake.sessions, clocks, window);
     const busyCores =
       machineStart === null || machineEnd === null ? null : ((machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total)) * os.cpus().length;
     return levelResult({
@@ -157,8 +164,10 @@ async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busy
       busyCoresBefore,
       memory: { before, live },
       targetP99Ms: TARGET_P99_MS,
+      stages: stamps === null ? null : splitStages(stamps, results, sessionsByCall(fake.sessions), clocks, window),
     });
   } finally {
+    uninstall?.();
     callers?.kill();
     upstream.kill();
     await app?.close();
@@ -194,7 +203,7 @@ export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<Ph
     for (const calls of levelsToRun) {
       const waitQuietMs = options.waitQuietMs ?? 0;
       const busyCoresBefore = waitQuietMs > 0 ? await waitForQuietMachine({ maxBusyCores: 0.3, windowMs: 5_000, maxWaitMs: waitQuietMs }) : null;
-      const level = await runLevel({ calls, durationMs, database: bench.database, numbers, cpuProfile: options.cpuProfile, busyCoresBefore });
+      const level = await runLevel({ calls, durationMs, database: bench.database, numbers, cpuProfile: options.cpuProfile, busyCoresBefore, stages: options.stages ?? false });
       levels.push(level);
       printLevel(level);
     }
@@ -233,7 +242,7 @@ export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<Ph
   return result;
 }
 
-/** `--levels 1,10,100,300 --duration-ms 12000 --database-url postgres://… --output file|- --no-warmup --cpu-profile prefix --wait-quiet-s 600`. */
+/** `--levels 1,10,100,300 --duration-ms 12000 --database-url postgres://… --output file|- --no-warmup --cpu-profile prefix --wait-quiet-s 600 --stages`. */
 export function phoneOptionsFromArgs(args: readonly string[]): PhoneBenchOptions {
   const { values } = parseArgs({
     args: [...args],
@@ -245,6 +254,7 @@ export function phoneOptionsFromArgs(args: readonly string[]): PhoneBenchOptions
       'no-warmup': { type: 'boolean' },
       'cpu-profile': { type: 'string' },
       'wait-quiet-s': { type: 'string' },
+      stages: { type: 'boolean' },
     },
     strict: true,
   });
@@ -258,6 +268,7 @@ export function phoneOptionsFromArgs(args: readonly string[]): PhoneBenchOptions
     ...(values['cpu-profile'] === undefined ? {} : { cpuProfile: values['cpu-profile'] }),
     ...(waitQuietS === undefined || waitQuietS === '' ? {} : { waitQuietMs: Number(waitQuietS) * 1000 }),
     warmup: values['no-warmup'] !== true,
+    stages: values.stages === true,
   };
 }
 
