@@ -27,7 +27,12 @@ export function latencyStats(values: readonly number[]): LatencyStats {
 
 /** For each sender chunk (cumulative size), the receive time of the receiver chunk that completes it, minus its send time. */
 export function matchCumulative(sendAt: readonly number[], sendSizes: readonly number[], recvAt: readonly number[], recvSizes: readonly number[]): number[] {
-  const latencies: number[] = [];
+  return matchCumulativeAt(sendAt, sendSizes, recvAt, recvSizes).map(([, latency]) => latency);
+}
+
+/** {@link matchCumulative} with each latency beside its chunk's send time: `[sentAtMs, latencyMs]`. */
+export function matchCumulativeAt(sendAt: readonly number[], sendSizes: readonly number[], recvAt: readonly number[], recvSizes: readonly number[]): [number, number][] {
+  const latencies: [number, number][] = [];
   let sent = 0;
   let received = 0;
   let j = -1;
@@ -38,7 +43,8 @@ export function matchCumulative(sendAt: readonly number[], sendSizes: readonly n
       received += recvSizes[j] ?? 0;
     }
     if (received < sent) break; // never arrived
-    latencies.push((recvAt[j] ?? Number.NaN) - (sendAt[k] ?? Number.NaN));
+    const sentAt = sendAt[k] ?? Number.NaN;
+    latencies.push([sentAt, (recvAt[j] ?? Number.NaN) - sentAt]);
   }
   return latencies;
 }
@@ -71,6 +77,8 @@ export function analyseFlows(
   sessions: readonly UpstreamSessionRecord[],
   clientClock: ClockAlignment,
   upstreamClock: ClockAlignment,
+  /** Sees every matched sample (server clock, ms): for dumping the raw latencies. */
+  onSample?: (direction: 'up' | 'down', call: number, sentAtMs: number, latencyMs: number) => void,
 ): RelayFlows {
   if (sessions.length < results.length) throw new Error(`expected ${String(results.length)} upstream sessions, the fake saw ${String(sessions.length)}`);
   const up: number[] = [];
@@ -96,10 +104,16 @@ export function analyseFlows(
     framesAtFake += session.appendAtMs.length;
     bytesAtFake += session.bytesReceived;
     rejected += session.rejectedClientEvents;
-    up.push(...matchCumulative(sendAt, sendAt.map(() => FRAME_BYTES), session.appendAtMs.map(fromUpstream), session.appendBytes));
+    for (const [at, latency] of matchCumulativeAt(sendAt, sendAt.map(() => FRAME_BYTES), session.appendAtMs.map(fromUpstream), session.appendBytes)) {
+      up.push(latency);
+      onSample?.('up', i, at, latency);
+    }
     upstreamDeltas += session.deltaAtMs.length;
     callerDeltas += result.audioReceivedAtMs.length;
-    down.push(...matchCumulative(session.deltaAtMs.map(fromUpstream), session.deltaB64Chars, result.audioReceivedAtMs.map(fromClient), result.audioReceivedB64Chars));
+    for (const [at, latency] of matchCumulativeAt(session.deltaAtMs.map(fromUpstream), session.deltaB64Chars, result.audioReceivedAtMs.map(fromClient), result.audioReceivedB64Chars)) {
+      down.push(latency);
+      onSample?.('down', i, at, latency);
+    }
   });
   return {
     callerToUpstream: latencyStats(up),

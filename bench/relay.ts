@@ -22,7 +22,8 @@
  * estimated over IPC before the level (relay-process.ts) and removed from its stamps.
  *
  * `npx tsx bench/relay.ts [--levels 1,10,100] [--duration-ms 12000] [--database-url postgres://…]
- * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/relay] [--wait-quiet-s 600]` runs it standalone; without `--output`
+ * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/relay] [--dump-latencies /tmp/relay] [--wait-quiet-s 600]`
+ * runs it standalone; without `--output`
  * results go to bench/results/relay.json (PGlite) or relay-postgres.json. `--cpu-profile` profiles the
  * server process over each level's streaming window (summarise with bench/cpu-profile-top.ts).
  * `--wait-quiet-s` waits before each level, up to that long, for 5 s in which the machine is under 0.3
@@ -131,6 +132,8 @@ export interface RelayBenchOptions {
   readonly warmup?: boolean;
   /** Before each level, wait (up to this long) for the machine to be quiet; 0 does not wait. */
   readonly waitQuietMs?: number;
+  /** Writes every matched sample of each level to `<dumpLatencies>-<calls>.json` as `{ up, down }` arrays of `[call, sentAtMs, latencyMs]`. */
+  readonly dumpLatencies?: string;
   /** Writes a CPU profile of the server process over each level's streaming window to `<cpuProfile>-<calls>.cpuprofile`. */
   readonly cpuProfile?: string;
 }
@@ -144,11 +147,12 @@ interface LevelParams {
   readonly durationMs: number;
   readonly database: DatabaseHandle;
   readonly cpuProfile?: string | undefined;
+  readonly dumpLatencies?: string | undefined;
   /** Busy cores measured just before the level (see waitForQuietMachine). */
   readonly busyCoresBefore?: number | null;
 }
 
-async function runLevel({ calls, durationMs, database, cpuProfile, busyCoresBefore = null }: LevelParams): Promise<RelayLevelResult> {
+async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies, busyCoresBefore = null }: LevelParams): Promise<RelayLevelResult> {
   const upstream = forkChild('relay-upstream.ts', 'RELAY_BENCH_UPSTREAM');
   const toUpstream = (message: UpstreamParentMessage): void => {
     upstream.send(message);
@@ -190,7 +194,11 @@ async function runLevel({ calls, durationMs, database, cpuProfile, busyCoresBefo
     const collected = nextMessage<UpstreamChildMessage, 'collected'>(upstream, 'collected', 60_000);
     toUpstream({ type: 'collect' });
     const fake = await collected;
-    const flows = analyseFlows(results, fake.sessions, clocks.callers, clocks.upstream);
+    const dump: Record<'up' | 'down', [number, number, number][]> = { up: [], down: [] };
+    const flows = analyseFlows(results, fake.sessions, clocks.callers, clocks.upstream, (direction, call, at, latency) => {
+      if (dumpLatencies !== undefined) dump[direction].push([call, round(at), round(latency)]);
+    });
+    if (dumpLatencies !== undefined) await writeFile(`${dumpLatencies}-${String(calls)}.json`, JSON.stringify(dump));
     const clientErrors = results.flatMap((r) => r.errors);
     const cpuMs = server.cpuUserMs + server.cpuSystemMs;
     const ownCores = (server.percentOfOneCore + (fake.stats?.percentOfOneCore ?? 0) + callerStats.percentOfOneCore) / 100;
@@ -245,7 +253,7 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
     for (const calls of options.levels ?? LEVELS) {
       const waitQuietMs = options.waitQuietMs ?? 0;
       const busyCoresBefore = waitQuietMs > 0 ? await waitForQuietMachine({ maxBusyCores: 0.3, windowMs: 5_000, maxWaitMs: waitQuietMs }) : null;
-      const level = await runLevel({ calls, durationMs, database: bench.database, cpuProfile: options.cpuProfile, busyCoresBefore });
+      const level = await runLevel({ calls, durationMs, database: bench.database, cpuProfile: options.cpuProfile, dumpLatencies: options.dumpLatencies, busyCoresBefore });
       levels.push(level);
       printLevel(level);
     }
@@ -298,6 +306,7 @@ export function relayOptionsFromArgs(args: readonly string[]): RelayBenchOptions
       'no-warmup': { type: 'boolean' },
       'cpu-profile': { type: 'string' },
       'wait-quiet-s': { type: 'string' },
+      'dump-latencies': { type: 'string' },
     },
     strict: true,
   });
@@ -309,6 +318,7 @@ export function relayOptionsFromArgs(args: readonly string[]): RelayBenchOptions
     ...(databaseUrl === undefined || databaseUrl === '' ? {} : { databaseUrl }),
     ...(values.output === undefined ? {} : { output: values.output === '-' ? null : values.output }),
     ...(values['cpu-profile'] === undefined ? {} : { cpuProfile: values['cpu-profile'] }),
+    ...(values['dump-latencies'] === undefined ? {} : { dumpLatencies: values['dump-latencies'] }),
     ...(waitQuietS === undefined || waitQuietS === '' ? {} : { waitQuietMs: Number(waitQuietS) * 1000 }),
     warmup: values['no-warmup'] !== true,
   };
