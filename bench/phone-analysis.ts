@@ -5,15 +5,16 @@
  * - phone→upstream, per frame by its number (phone-frames.ts): from the phone's send to the arrival of
  *   the append that completes that frame; a number that never arrives is a lost frame, wherever the
  *   server dropped it, and frames without a number are the server's silence padding.
- * - upstream→phone, by cumulative bytes per call (relay-analysis.ts `matchCumulative`): from the fake's
- *   send of a delta to the arrival of the `media` that completes its bytes. A barge-in (`clear`) lets the
- *   server drop the rest of the interrupted reply, after which cumulative bytes no longer line up, so a
- *   call that saw a `clear` is left out of these figures and counted apart.
+ * - upstream→phone, per frame of each reply by its number (the fake's replies are numbered too): from
+ *   the fake's send of the delta holding the frame to the phone's arrival of the `media` carrying it. A
+ *   frame that never arrives is cut by a barge-in when a `clear` reached the phone after it was sent and
+ *   before any frame of a later reply did (the server drops the interrupted reply's audio still to
+ *   come, by design); otherwise it is lost.
  */
 import type { PhoneCallResult } from './phone-client.ts';
 import { PHONE_FRAME_BYTES } from './phone-frames.ts';
 import type { PhoneUpstreamSession } from './phone-upstream.ts';
-import { latencyStats, matchCumulative, type LatencyStats } from './relay-analysis.ts';
+import { latencyStats, type LatencyStats } from './relay-analysis.ts';
 import type { ClockAlignment } from './relay-process.ts';
 
 const inside = (at: number, window: Window): boolean => at >= window.fromMs && at <= window.toMs;
@@ -26,7 +27,7 @@ interface Window {
 export interface PhoneFlows {
   /** Phone `media` sent → the fake receives the append completing that frame; frames sent in the window. */
   readonly phoneToUpstream: LatencyStats;
-  /** Fake sends `response.output_audio.delta` → the phone receives the `media` completing it; deltas sent in the window. */
+  /** Fake sends the `response.output_audio.delta` holding a reply frame → the phone receives that frame's `media`; frames sent in the window. */
   readonly upstreamToPhone: LatencyStats;
   /** The same over each call's whole life (set-up, engine connect, teardown included). */
   readonly phoneToUpstreamWholeCall: LatencyStats;
@@ -48,18 +49,21 @@ export interface PhoneFlows {
     readonly bytesReceivedByUpstream: number;
   };
   readonly assistant: {
-    readonly deltas: number;
-    readonly deltasInWindow: number;
-    /** Deltas sent in the window whose bytes never reached the phone (calls without a `clear`). */
-    readonly deltasLostInWindow: number;
+    /** 160-byte frames of the replies the fake sent (whole calls), and those sent in the window. */
+    readonly framesSent: number;
+    readonly framesSentInWindow: number;
+    /** Frames sent in the window, or outside it, that never reached the phone and no barge-in explains. */
+    readonly framesLostInWindow: number;
+    readonly framesLostOutsideWindow: number;
+    /** Frames the server dropped after a barge-in `clear` (the rest of the interrupted reply). */
+    readonly framesCutByBargeIn: number;
+    /** `media` the phone received twice, or without a number (e.g. silence completing a partial frame). */
+    readonly mediaDuplicated: number;
+    readonly mediaUnnumbered: number;
     readonly bytesSentByUpstream: number;
     readonly bytesReceivedByPhone: number;
-    /** Sent − received over calls without a `clear` (audio in flight at the hang-up counts here). */
-    readonly lostBytes: number;
     readonly mediaMessages: number;
-    /** Calls that saw a barge-in `clear`: left out of the latency and loss figures above. */
     readonly callsWithClear: number;
-    readonly bytesNotDeliveredInCallsWithClear: number;
   };
   /** Calls with no upstream session, or more than one. */
   readonly callsWithoutOneSession: number;
@@ -125,6 +129,62 @@ function addCaller(t: CallerTotals, sentAt: readonly number[], session: PhoneUps
   t.bytesAtUpstream += session.bytesReceived;
 }
 
+interface AssistantTotals {
+  readonly down: number[];
+  readonly downAll: number[];
+  sent: number;
+  inWindow: number;
+  lostIn: number;
+  lostOut: number;
+  cut: number;
+  duplicated: number;
+  unnumbered: number;
+  bytesSent: number;
+  bytesReceived: number;
+  media: number;
+  withClear: number;
+}
+
+/** One call's reply frames, by number, against what the phone received; latencies in the server's clock. */
+function addAssistant(t: AssistantTotals, call: PhoneCallResult, session: PhoneUpstreamSession, window: Window, toServer: { client: (at: number) => number; upstream: (at: number) => number }): void {
+  const receivedAt = new Map<number, number>();
+  /** Per reply, when the phone first received one of its frames. */
+  const replyStartAt = new Map<number, number>();
+  call.mediaNumbers.forEach((number, i) => {
+    const at = toServer.client(call.mediaAtMs[i] ?? Number.NaN);
+    if (number < 0) t.unnumbered += 1;
+    else if (receivedAt.has(number)) t.duplicated += 1;
+    else {
+      receivedAt.set(number, at);
+      if (!replyStartAt.has(number >> 8)) replyStartAt.set(number >> 8, at);
+    }
+  });
+  const clears = call.clearAtMs.map(toServer.client);
+  /** A `clear` after `sentAt` and before the phone heard anything of a later reply. */
+  const cutByClear = (reply: number, sentAt: number): boolean => {
+    let nextReplyAt = Number.POSITIVE_INFINITY;
+    for (const [other, at] of replyStartAt) if (other > reply && at < nextReplyAt) nextReplyAt = at;
+    return clears.some((at) => at >= sentAt && at <= nextReplyAt);
+  };
+  session.replyFrameNumbers.forEach((number, i) => {
+    const sentAt = toServer.upstream(session.replyFrameAtMs[i] ?? Number.NaN);
+    const counted = inside(sentAt, window);
+    t.sent += 1;
+    if (counted) t.inWindow += 1;
+    const arrived = receivedAt.get(number);
+    if (arrived !== undefined) {
+      t.downAll.push(arrived - sentAt);
+      if (counted) t.down.push(arrived - sentAt);
+    } else if (number >= 0 && cutByClear(number >> 8, sentAt)) t.cut += 1;
+    else if (counted) t.lostIn += 1;
+    else t.lostOut += 1;
+  });
+  t.bytesSent += session.deltaBytes.reduce((sum, bytes) => sum + bytes, 0);
+  t.bytesReceived += call.mediaBytes.reduce((sum, bytes) => sum + bytes, 0);
+  t.media += call.mediaBytes.length;
+  if (call.clearsReceived > 0) t.withClear += 1;
+}
+
 /**
  * Matches each call with the fake's session named by its index; every stamp is moved onto the
  * server's clock (`clocks`: each child's offset from the server process). `window` is in the callers' clock.
@@ -139,9 +199,7 @@ export function analysePhoneFlows(
   const toServer = { client: (at: number): number => at - clocks.callers.offsetMs, upstream: (at: number): number => at - clocks.upstream.offsetMs };
   const serverWindow = { fromMs: toServer.client(window.fromMs), toMs: toServer.client(window.toMs) };
   const caller: CallerTotals = { up: [], upAll: [], framesSent: 0, framesInWindow: 0, lostIn: 0, lostBefore: 0, lostAfter: 0, duplicated: 0, padded: 0, trailing: 0, bytesAtUpstream: 0 };
-  const down: number[] = [];
-  const downAll: number[] = [];
-  const a = { deltas: 0, inWindow: 0, lost: 0, sent: 0, received: 0, media: 0, withClear: 0, notDeliveredWithClear: 0 };
+  const a: AssistantTotals = { down: [], downAll: [], sent: 0, inWindow: 0, lostIn: 0, lostOut: 0, cut: 0, duplicated: 0, unnumbered: 0, bytesSent: 0, bytesReceived: 0, media: 0, withClear: 0 };
   let withoutOneSession = 0;
   for (const call of calls) {
     const session = sessionOf(call);
@@ -150,33 +208,13 @@ export function analysePhoneFlows(
       continue;
     }
     addCaller(caller, call.frameSentAtMs, session, serverWindow, toServer);
-    const deltaAt = session.deltaAtMs.map(toServer.upstream);
-    const sent = session.deltaBytes.reduce((sum, bytes) => sum + bytes, 0);
-    const received = call.mediaBytes.reduce((sum, bytes) => sum + bytes, 0);
-    a.deltas += deltaAt.length;
-    a.inWindow += deltaAt.filter((at) => inside(at, serverWindow)).length;
-    a.media += call.mediaBytes.length;
-    if (call.clearsReceived > 0) {
-      a.withClear += 1;
-      a.notDeliveredWithClear += sent - received;
-      continue;
-    }
-    a.sent += sent;
-    a.received += received;
-    const latencies = matchCumulative(deltaAt, session.deltaBytes, call.mediaAtMs.map(toServer.client), call.mediaBytes);
-    deltaAt.forEach((at, k) => {
-      const latency = latencies[k];
-      if (latency !== undefined) downAll.push(latency);
-      if (!inside(at, serverWindow)) return;
-      if (latency === undefined) a.lost += 1;
-      else down.push(latency);
-    });
+    addAssistant(a, call, session, serverWindow, toServer);
   }
   return {
     phoneToUpstream: latencyStats(caller.up),
-    upstreamToPhone: latencyStats(down),
+    upstreamToPhone: latencyStats(a.down),
     phoneToUpstreamWholeCall: latencyStats(caller.upAll),
-    upstreamToPhoneWholeCall: latencyStats(downAll),
+    upstreamToPhoneWholeCall: latencyStats(a.downAll),
     caller: {
       framesSent: caller.framesSent,
       framesSentInWindow: caller.framesInWindow,
@@ -190,15 +228,17 @@ export function analysePhoneFlows(
       bytesReceivedByUpstream: caller.bytesAtUpstream,
     },
     assistant: {
-      deltas: a.deltas,
-      deltasInWindow: a.inWindow,
-      deltasLostInWindow: a.lost,
-      bytesSentByUpstream: a.sent,
-      bytesReceivedByPhone: a.received,
-      lostBytes: a.sent - a.received,
+      framesSent: a.sent,
+      framesSentInWindow: a.inWindow,
+      framesLostInWindow: a.lostIn,
+      framesLostOutsideWindow: a.lostOut,
+      framesCutByBargeIn: a.cut,
+      mediaDuplicated: a.duplicated,
+      mediaUnnumbered: a.unnumbered,
+      bytesSentByUpstream: a.bytesSent,
+      bytesReceivedByPhone: a.bytesReceived,
       mediaMessages: a.media,
       callsWithClear: a.withClear,
-      bytesNotDeliveredInCallsWithClear: a.notDeliveredWithClear,
     },
     callsWithoutOneSession: withoutOneSession,
   };

@@ -27,7 +27,7 @@ import { toneAudio } from '../src/testing/fake-openai-realtime/index.ts';
 import { connectFakeTwilioMedia, type ConnectedFakeTwilio } from '../src/testing/fake-twilio-media/index.ts';
 import { connectStreamOf } from '../src/testing/twiml-parser.ts';
 import { newCallSid, TEST_PUBLIC_URL, TEST_TWILIO_AUTH_TOKEN, voiceParams } from '../src/testing/twilio-webhooks.ts';
-import { numberFrame, PHONE_FRAME_BYTES } from './phone-frames.ts';
+import { frameNumberAt, numberFrame, PHONE_FRAME_BYTES } from './phone-frames.ts';
 import { BURST_MS, PERIOD_MS, PLAYOUT_MS } from './relay-client.ts';
 import { answerPing, describeError, nowMs, ProcessMonitor, type ProcessStats } from './relay-process.ts';
 
@@ -45,9 +45,12 @@ export interface PhoneCallResult {
   readonly upgradeMs: number;
   /** Send time of every 160-byte `media` frame, in order: index k is frame number k (phone-frames.ts). */
   readonly frameSentAtMs: number[];
-  /** Arrival time and decoded size of every `media` the server sent, in order. */
+  /** Arrival time, decoded size and frame number (phone-frames.ts; -1 for none) of every `media` the server sent, in order. */
   readonly mediaAtMs: number[];
   readonly mediaBytes: number[];
+  readonly mediaNumbers: number[];
+  /** Arrival of every `clear` (a barge-in). */
+  readonly clearAtMs: number[];
   readonly marksReceived: number;
   readonly clearsReceived: number;
   readonly marksEchoed: number;
@@ -170,6 +173,8 @@ async function startCall(baseUrl: string, number: string, index: number): Promis
     frameSentAtMs: [],
     mediaAtMs: [],
     mediaBytes: [],
+    mediaNumbers: [],
+    clearAtMs: [],
     marksReceived: 0,
     clearsReceived: 0,
     marksEchoed: 0,
@@ -211,8 +216,12 @@ function finish(call: LiveCall, hungUp: boolean): PhoneCallResult {
     if (message.event === 'media') {
       result.mediaAtMs.push(message.atMs);
       result.mediaBytes.push(message.payload.byteLength);
+      result.mediaNumbers.push(frameNumberAt(message.payload, 0));
     } else if (message.event === 'mark') result.marksReceived += 1;
-    else result.clearsReceived += 1;
+    else {
+      result.clearsReceived += 1;
+      result.clearAtMs.push(message.atMs);
+    }
   }
   result.marksEchoed = twilio.echoes.length;
   result.marksEchoedOnClear = twilio.echoes.filter((echo) => echo.onClear).length;

@@ -121,7 +121,13 @@ export function levelResult(input: LevelInputs): PhoneLevelResult {
     protocolErrors.clientErrors +
     sum(Object.values(protocolErrors.serverWarnings), (n) => n) +
     flows.callsWithoutOneSession;
-  const lost = flows.caller.framesLostInWindow + flows.assistant.deltasLostInWindow + flows.caller.framesDuplicated + flows.caller.trailingBytes;
+  const lost =
+    flows.caller.framesLostInWindow +
+    flows.caller.framesDuplicated +
+    flows.caller.trailingBytes +
+    flows.assistant.framesLostInWindow +
+    flows.assistant.mediaDuplicated +
+    flows.assistant.mediaUnnumbered;
   const server = processes.server;
   const ownCores = (server.percentOfOneCore + (processes.upstream?.percentOfOneCore ?? 0) + processes.callers.percentOfOneCore) / 100;
   const stats = [...streams.values()];
@@ -177,8 +183,8 @@ export function printLevel(level: PhoneLevelResult): void {
       `upstream→phone p50 ${String(d.p50Ms)} p99 ${String(d.p99Ms)} max ${String(d.maxMs)} ms | ` +
       `cpu server ${String(p.server.percentOfOneCore)}% upstream ${String(p.upstream?.percentOfOneCore)}% phones ${String(p.callers.percentOfOneCore)}% | ` +
       `loop delay p99 server ${String(p.server.eventLoopDelay.p99Ms)} upstream ${String(p.upstream?.eventLoopDelay.p99Ms)} phones ${String(p.callers.eventLoopDelay.p99Ms)} ms | ` +
-      `other load ${String(level.machine?.otherCores)} cores | lost in window ${String(level.caller.framesLostInWindow)} frames / ${String(level.assistant.deltasLostInWindow)} deltas | ` +
-      `padded ${String(level.caller.framesPaddedByServer)} frames | calls with clear ${String(level.assistant.callsWithClear)} | ` +
+      `other load ${String(level.machine?.otherCores)} cores | lost in window ${String(level.caller.framesLostInWindow)} / ${String(level.assistant.framesLostInWindow)} frames | ` +
+      `padded ${String(level.caller.framesPaddedByServer)} frames | calls with clear ${String(level.assistant.callsWithClear)}, frames cut ${String(level.assistant.framesCutByBargeIn)} | ` +
       `turns ${String(level.turns.responsesDone)} | clean ${String(level.clean)} | errors ${JSON.stringify(level.protocolErrors)}\n`,
   );
   const s = level.stages;

@@ -16,9 +16,9 @@
 import { TwilioCallTransport } from '../src/transports/twilio/twilio-call-transport.ts';
 import { TwilioMediaStream } from '../src/transports/twilio/twilio-media-stream.ts';
 import type { PhoneCallResult } from './phone-client.ts';
-import { frameNumberAt } from './phone-frames.ts';
+import { frameNumberAt, PHONE_FRAME_BYTES } from './phone-frames.ts';
 import type { PhoneUpstreamSession } from './phone-upstream.ts';
-import { latencyStats, matchCumulative, type LatencyStats } from './relay-analysis.ts';
+import { latencyStats, type LatencyStats } from './relay-analysis.ts';
 import { nowMs, type ClockAlignment } from './relay-process.ts';
 
 const PAYLOAD_KEY = '"payload":"';
@@ -48,7 +48,7 @@ function frameNumberOf(text: string): number {
 export class ServerStages {
   /** By call id: when the bridge was handed each numbered phone frame, and its number. */
   readonly inbound = new Map<string, Stamps>();
-  /** By call id: when the runtime handed the bridge assistant audio, and how many bytes. */
+  /** By call id: when the runtime handed the bridge assistant audio, and the numbers of the reply frames in it. */
   readonly outbound = new Map<string, Stamps>();
 
   /** Wraps the bridge's methods; the returned function puts them back. */
@@ -68,9 +68,13 @@ export class ServerStages {
       stamps.values.push(number);
     };
     TwilioCallTransport.prototype.sendAudio = function (this: TwilioCallTransport, itemId, chunk): void {
+      const atMs = nowMs();
       const stamps = stampsOf(outbound, this.callId);
-      stamps.atMs.push(nowMs());
-      stamps.values.push(chunk.data.byteLength);
+      // Reply audio arrives in whole numbered frames from the start of each reply (phone-frames.ts).
+      for (let offset = 0; offset + PHONE_FRAME_BYTES <= chunk.data.byteLength; offset += PHONE_FRAME_BYTES) {
+        stamps.atMs.push(atMs);
+        stamps.values.push(frameNumberAt(chunk.data, offset));
+      }
       sendAudio.call(this, itemId, chunk);
     };
     return () => {
@@ -87,11 +91,33 @@ export interface StageSplit {
   readonly bridgeToPhone: LatencyStats;
 }
 
-/**
- * The two halves of each direction over the window (server clock), for calls that matched one session
- * and saw no `clear`. Samples are matched as in phone-analysis.ts: by frame number inbound, by
- * cumulative bytes outbound.
- */
+/** First time each frame number was seen. */
+function firstSeen(numbers: readonly number[], atMs: readonly number[], toServer: (at: number) => number = (at) => at): Map<number, number> {
+  const seen = new Map<number, number>();
+  numbers.forEach((number, i) => {
+    if (number >= 0 && !seen.has(number)) seen.set(number, toServer(atMs[i] ?? Number.NaN));
+  });
+  return seen;
+}
+
+/** For frames sent (by number, in the server's clock) inside the window: both halves, where the frame reached both points. */
+function addHalves(
+  sent: ReadonlyMap<number, number>,
+  middle: ReadonlyMap<number, number>,
+  end: ReadonlyMap<number, number>,
+  inside: (at: number) => boolean,
+  into: { readonly first: number[]; readonly second: number[] },
+): void {
+  for (const [number, at] of sent) {
+    const mid = middle.get(number);
+    const last = end.get(number);
+    if (!inside(at) || mid === undefined || last === undefined) continue;
+    into.first.push(mid - at);
+    into.second.push(last - mid);
+  }
+}
+
+/** The two halves of each direction over the window (server clock), matched by frame number like phone-analysis.ts. */
 export function splitStages(
   stages: ServerStages,
   calls: readonly PhoneCallResult[],
@@ -102,45 +128,26 @@ export function splitStages(
   const client = (at: number): number => at - clocks.callers.offsetMs;
   const upstream = (at: number): number => at - clocks.upstream.offsetMs;
   const inside = (at: number): boolean => at >= client(window.fromMs) && at <= client(window.toMs);
-  const split = { phoneToBridge: [] as number[], bridgeToUpstream: [] as number[], upstreamToBridge: [] as number[], bridgeToPhone: [] as number[] };
+  const inbound = { first: [] as number[], second: [] as number[] };
+  const outbound = { first: [] as number[], second: [] as number[] };
   for (const call of calls) {
     const session = sessionOf(call);
     const received = stages.inbound.get(call.callId);
-    if (session === undefined || received === undefined) continue;
-    const atBridge = new Map<number, number>();
-    received.values.forEach((number, i) => {
-      if (!atBridge.has(number)) atBridge.set(number, received.atMs[i] ?? Number.NaN);
-    });
-    const atUpstream = new Map<number, number>();
-    session.frameNumbers.forEach((number, i) => {
-      if (number >= 0 && !atUpstream.has(number)) atUpstream.set(number, upstream(session.frameAtMs[i] ?? Number.NaN));
-    });
-    call.frameSentAtMs.forEach((sentAt, k) => {
-      const at = client(sentAt);
-      const bridge = atBridge.get(k & 0xffff);
-      const fake = atUpstream.get(k & 0xffff);
-      if (!inside(at) || bridge === undefined || fake === undefined) return;
-      split.phoneToBridge.push(bridge - at);
-      split.bridgeToUpstream.push(fake - bridge);
-    });
     const handed = stages.outbound.get(call.callId);
-    if (handed === undefined || call.clearsReceived > 0) continue;
-    const deltaAt = session.deltaAtMs.map(upstream);
-    const toBridge = matchCumulative(deltaAt, session.deltaBytes, handed.atMs, handed.values);
-    const toPhone = matchCumulative(handed.atMs, handed.values, call.mediaAtMs.map(client), call.mediaBytes);
-    deltaAt.forEach((at, k) => {
-      const latency = toBridge[k];
-      if (inside(at) && latency !== undefined) split.upstreamToBridge.push(latency);
-    });
-    handed.atMs.forEach((at, k) => {
-      const latency = toPhone[k];
-      if (inside(at) && latency !== undefined) split.bridgeToPhone.push(latency);
-    });
+    if (session === undefined) continue;
+    if (received !== undefined) {
+      const sent = new Map(call.frameSentAtMs.map((at, k) => [k & 0xffff, client(at)]));
+      addHalves(sent, firstSeen(received.values, received.atMs), firstSeen(session.frameNumbers, session.frameAtMs, upstream), inside, inbound);
+    }
+    if (handed !== undefined) {
+      const sent = firstSeen(session.replyFrameNumbers, session.replyFrameAtMs, upstream);
+      addHalves(sent, firstSeen(handed.values, handed.atMs), firstSeen(call.mediaNumbers, call.mediaAtMs, client), inside, outbound);
+    }
   }
   return {
-    phoneToBridge: latencyStats(split.phoneToBridge),
-    bridgeToUpstream: latencyStats(split.bridgeToUpstream),
-    upstreamToBridge: latencyStats(split.upstreamToBridge),
-    bridgeToPhone: latencyStats(split.bridgeToPhone),
+    phoneToBridge: latencyStats(inbound.first),
+    bridgeToUpstream: latencyStats(inbound.second),
+    upstreamToBridge: latencyStats(outbound.first),
+    bridgeToPhone: latencyStats(outbound.second),
   };
 }

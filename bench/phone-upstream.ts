@@ -12,8 +12,8 @@
  * `monitor-stop` bracket the measured window; `collect` → `{ type: 'collected', sessions, … }`.
  */
 import { systemClock } from '../src/core/clock.ts';
-import { startFakeOpenAIRealtime, type FakeRealtimeServer, type FakeRealtimeSession } from '../src/testing/fake-openai-realtime/index.ts';
-import { frameNumberAt, PHONE_FRAME_BYTES } from './phone-frames.ts';
+import { startFakeOpenAIRealtime, toneAudio, type FakeRealtimeServer, type FakeRealtimeSession } from '../src/testing/fake-openai-realtime/index.ts';
+import { frameNumberAt, numberedReplyPcm24k, PHONE_FRAME_BYTES } from './phone-frames.ts';
 import { answerPing, describeError, nowMs, ProcessMonitor, type ProcessStats } from './relay-process.ts';
 import { REPLY_AUDIO_MS } from './relay-upstream.ts';
 
@@ -33,6 +33,12 @@ export interface PhoneUpstreamSession {
   /** Send time and decoded size of each `response.output_audio.delta`. */
   readonly deltaAtMs: number[];
   readonly deltaBytes: number[];
+  /**
+   * The replies cut into 160-byte frames from the start of each: each frame's number
+   * (phone-frames.ts `replyFrameNumber`) and the send time of the delta that completed it.
+   */
+  readonly replyFrameNumbers: number[];
+  readonly replyFrameAtMs: number[];
   /** Decoded audio bytes the fake received (its own counter). */
   readonly bytesReceived: number;
   readonly rejectedClientEvents: number;
@@ -53,6 +59,9 @@ export type PhoneUpstreamChildMessage =
   | { readonly type: 'pong'; readonly id: number; readonly atMs: number }
   | { readonly type: 'collected'; readonly sessions: PhoneUpstreamSession[]; readonly stats: ProcessStats | null }
   | { readonly type: 'failed'; readonly message: string };
+
+/** Every reply: REPLY_AUDIO_MS of tone, as the relay bench's fake answers. */
+const replyTone = toneAudio(REPLY_AUDIO_MS, { type: 'audio/pcmu' });
 
 /** How often recorded appends are read (and their audio let go). */
 const READ_INTERVAL_MS = 250;
@@ -125,6 +134,8 @@ function collect(fake: FakeRealtimeServer, readers: Map<string, AppendReader>, s
       trailingBytes: reader.trailingBytes,
       deltaAtMs: [],
       deltaBytes: [],
+      replyFrameNumbers: [],
+      replyFrameAtMs: [],
       bytesReceived: session.audio.bytesReceived,
       rejectedClientEvents: reader.rejected,
       speechStarted: 0,
@@ -135,6 +146,7 @@ function collect(fake: FakeRealtimeServer, readers: Map<string, AppendReader>, s
     bySession.set(session.id, record);
     return record;
   });
+  const replies = new Map<string, { item: string; carry: Buffer }>();
   for (const observed of fake.events) {
     if (observed.direction !== 'server') continue;
     const record = bySession.get(observed.sessionId);
@@ -151,10 +163,21 @@ function collect(fake: FakeRealtimeServer, readers: Map<string, AppendReader>, s
         if (event.response.status === 'cancelled') record.responsesCancelled += 1;
         else record.responsesDone += 1;
         break;
-      case 'response.output_audio.delta':
+      case 'response.output_audio.delta': {
+        const audio = Buffer.from(event.delta, 'base64');
         record.deltaAtMs.push(observed.atMs);
-        record.deltaBytes.push(Buffer.byteLength(event.delta, 'base64'));
+        record.deltaBytes.push(audio.length);
+        const reply = replies.get(observed.sessionId);
+        const carry = reply?.item === event.item_id ? reply.carry : Buffer.alloc(0);
+        const all = Buffer.concat([carry, audio]);
+        let offset = 0;
+        for (; offset + PHONE_FRAME_BYTES <= all.length; offset += PHONE_FRAME_BYTES) {
+          record.replyFrameNumbers.push(frameNumberAt(all, offset));
+          record.replyFrameAtMs.push(observed.atMs);
+        }
+        replies.set(observed.sessionId, { item: event.item_id, carry: Buffer.from(all.subarray(offset)) });
         break;
+      }
       default:
         break;
     }
@@ -168,7 +191,8 @@ async function main(): Promise<void> {
     // Payloads are kept: the frame numbers the phones wrote into their audio are read from them.
     recordAudioPayloads: true,
     clock: { nowMs, setTimer: (delayMs, fn) => systemClock.setTimer(delayMs, fn) },
-    defaultReply: () => ({ type: 'message', text: 'Sure, tell me more about that.', audioMs: REPLY_AUDIO_MS }),
+    // Numbered reply audio (phone-frames.ts): the phone can say which frame of which reply it received.
+    defaultReply: (context) => ({ type: 'message', text: 'Sure, tell me more about that.', pcm24k: numberedReplyPcm24k(context.responseIndex, replyTone) }),
   });
   const monitor = new ProcessMonitor();
   let stats: ProcessStats | null = null;

@@ -19,8 +19,8 @@
  *
  * - phone→upstream: each `media` send (phone child) to the fake's receipt of the
  *   `input_audio_buffer.append` that completes that frame (found by its number);
- * - upstream→phone (the outbound relay): the fake's send of `response.output_audio.delta` to the phone's
- *   receipt of the `media` that completes its bytes.
+ * - upstream→phone (the outbound relay): the fake's send of the `response.output_audio.delta` holding a
+ *   reply frame to the phone's receipt of that frame's `media` (the fake's replies are numbered too).
  * Both over frames/deltas sent in the window; clocks aligned over IPC (relay-process.ts).
  *
  * `npx tsx bench/phone.ts [--levels 1,10,100,300] [--duration-ms 12000] [--database-url postgres://…]
@@ -228,9 +228,9 @@ export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<Ph
       `Measured window: from 1 s after the last stream opened, ${String(durationMs / 1000)} s of 1 s 440 Hz tone bursts and 2.5 s silences (phases staggered), then 2.5 s of silence for the last replies. ` +
       'The fake answers each turn with 800 ms of audio/pcmu at 1x pacing in 100 ms deltas; the phone plays it in real time and echoes each mark after its audio played. ' +
       'phone→upstream: media sent → fake receives the input_audio_buffer.append completing that frame (by frame number). ' +
-      'upstream→phone: fake sends response.output_audio.delta → phone receives the media completing it (cumulative bytes). ' +
+      'upstream→phone: fake sends the response.output_audio.delta holding a reply frame → phone receives that frame (by frame number: replies are numbered too). ' +
       'Every phone frame carries its number in its first 5 bytes (inaudible μ-law, phone-frames.ts): loss and phone→upstream latency are per frame, whatever the server dropped or padded. ' +
-      'Latency over frames/deltas sent in the window; calls that saw a barge-in clear are left out of upstream→phone figures (cumulative bytes stop lining up). ' +
+      'Latency over frames sent in the window; a reply frame that never reached the phone counts as cut by a barge-in when a clear reached the phone after it was sent and before the next reply, otherwise as lost. ' +
       'Clocks: performance.timeOrigin + performance.now() in every process, child offsets from the minimum-RTT IPC ping. ' +
       'Process stats over the window; live memory per call from heapUsed/external after a forced full GC, and RSS, with the calls connected vs. before them. A 10-call warm-up level runs first.',
     targetP99Ms: TARGET_P99_MS,
