@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
-import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
@@ -28,7 +28,8 @@ export interface ProcessStats {
   readonly percentOfOneCore: number;
   /** How late a `LOOP_RESOLUTION_MS` timer ran: time the loop was busy (or the process descheduled). */
   readonly eventLoopDelay: { readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
-  readonly gc: { readonly count: number; readonly totalMs: number; readonly maxMs: number };
+  /** All collections, and the major (mark-sweep-compact) ones apart: those are the long pauses. */
+  readonly gc: { readonly count: number; readonly totalMs: number; readonly maxMs: number; readonly major: { readonly count: number; readonly totalMs: number; readonly maxMs: number } };
   readonly rssStartMiB: number;
   readonly rssPeakMiB: number;
   readonly heapUsedPeakMiB: number;
@@ -47,6 +48,9 @@ export class ProcessMonitor {
   #gcCount = 0;
   #gcTotalMs = 0;
   #gcMaxMs = 0;
+  #majorCount = 0;
+  #majorTotalMs = 0;
+  #majorMaxMs = 0;
 
   start(): void {
     this.#loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
@@ -56,6 +60,11 @@ export class ProcessMonitor {
         this.#gcCount += 1;
         this.#gcTotalMs += entry.duration;
         this.#gcMaxMs = Math.max(this.#gcMaxMs, entry.duration);
+        if ((entry as { readonly detail?: { readonly kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+          this.#majorCount += 1;
+          this.#majorTotalMs += entry.duration;
+          this.#majorMaxMs = Math.max(this.#majorMaxMs, entry.duration);
+        }
       }
     });
     this.#gc.observe({ entryTypes: ['gc'] });
@@ -86,7 +95,12 @@ export class ProcessMonitor {
       cpuSystemMs: round(cpu.system / 1000, 1),
       percentOfOneCore: round((100 * (cpu.user + cpu.system)) / 1000 / wallMs, 1),
       eventLoopDelay: { p50Ms: excess(loop?.percentile(50)), p99Ms: excess(loop?.percentile(99)), maxMs: excess(loop?.max) },
-      gc: { count: this.#gcCount, totalMs: round(this.#gcTotalMs, 1), maxMs: round(this.#gcMaxMs, 2) },
+      gc: {
+        count: this.#gcCount,
+        totalMs: round(this.#gcTotalMs, 1),
+        maxMs: round(this.#gcMaxMs, 2),
+        major: { count: this.#majorCount, totalMs: round(this.#majorTotalMs, 1), maxMs: round(this.#majorMaxMs, 2) },
+      },
       rssStartMiB: mib(this.#rssStart),
       rssPeakMiB: mib(this.#rssPeak),
       heapUsedPeakMiB: mib(this.#heapPeak),

@@ -29,7 +29,7 @@ export class PendingAudio {
 
   push(data: Uint8Array): void {
     // Copy: the sender may reuse its buffer once `sendAudio` returns.
-    this.#chunks.push(Uint8Array.from(data));
+    this.#chunks.push(new Uint8Array(data));
     this.#bytes += data.length;
     while (this.#bytes > this.#maxBytes && this.#chunks.length > 1) {
       const oldest = this.#chunks.shift();

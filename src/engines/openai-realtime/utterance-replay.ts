@@ -1,9 +1,13 @@
 import { bytesForMs, type AudioFormat } from '../../audio/format.ts';
+import { SlabQueue } from './slab-queue.ts';
 
 /** Audio kept from before the VAD noticed speech, so a replay includes the words' onset. */
 const preRollMs = 1_000;
 /** The longest utterance replayed after a reconnect. */
 const maxUtteranceMs = 15_000;
+/** Storage granularity: the pre-roll lives in a handful of reused slabs, not in 50 frame buffers. */
+const slabMs = 250;
+const maxSpareSlabs = 8;
 
 /**
  * The caller audio of the utterance in progress on the current upstream session. If the session is
@@ -14,20 +18,19 @@ const maxUtteranceMs = 15_000;
 export class UtteranceReplay {
   readonly #preRollBytes: number;
   readonly #maxBytes: number;
-  #chunks: Uint8Array[] = [];
-  #bytes = 0;
+  readonly #audio: SlabQueue;
   #speaking = false;
 
   constructor(format: AudioFormat) {
     this.#preRollBytes = bytesForMs(format, preRollMs);
     this.#maxBytes = bytesForMs(format, maxUtteranceMs);
+    this.#audio = new SlabQueue({ slabBytes: bytesForMs(format, slabMs), maxSpareSlabs });
   }
 
   /** Audio just sent to the current upstream session (copied: the sender may reuse its buffer). */
   appended(data: Uint8Array): void {
-    this.#chunks.push(new Uint8Array(data));
-    this.#bytes += data.length;
-    this.#trim(this.#speaking ? this.#maxBytes : this.#preRollBytes);
+    this.#audio.push(data);
+    this.#audio.trimTo(this.#speaking ? this.#maxBytes : this.#preRollBytes);
   }
 
   speechStarted(): void {
@@ -37,23 +40,14 @@ export class UtteranceReplay {
   /** The utterance ended (`speech_stopped`) or was committed: the upstream session has it. */
   speechEnded(): void {
     this.#speaking = false;
-    this.#trim(this.#preRollBytes);
+    this.#audio.trimTo(this.#preRollBytes);
   }
 
   /** On losing the upstream session: the utterance to replay (empty when the caller was not speaking). Resets. */
   take(): Uint8Array[] {
-    const replay = this.#speaking ? this.#chunks : [];
-    this.#chunks = [];
-    this.#bytes = 0;
+    const replay = this.#speaking ? this.#audio.take() : [];
+    this.#audio.clear();
     this.#speaking = false;
     return replay;
-  }
-
-  #trim(limitBytes: number): void {
-    while (this.#bytes > limitBytes && this.#chunks.length > 1) {
-      const oldest = this.#chunks.shift();
-      if (oldest === undefined) return;
-      this.#bytes -= oldest.length;
-    }
   }
 }
