@@ -70,14 +70,19 @@ export interface RelayFlows {
  * Matches each call with the fake's session of the same index (calls start one after another, so
  * the first sessions are theirs, in order; a reconnect's session comes later and is not matched). A
  * call whose session was lost in the window is counted, not measured. Both clocks are moved onto the
- * server's: `clientClock` and `upstreamClock` are each child's offset from the server process.
+ * server's (`window.client` and `window.upstream` are each child's offset from the server process).
+ * Byte totals cover the whole stream; latencies only chunks sent from `window.fromMs` on.
  */
 export function analyseFlows(
   results: readonly ClientCallResult[],
   sessions: readonly UpstreamSessionRecord[],
-  clientClock: ClockAlignment,
-  upstreamClock: ClockAlignment,
-  /** Sees every matched sample (server clock, ms): for dumping the raw latencies. */
+  window: {
+    readonly client: ClockAlignment;
+    readonly upstream: ClockAlignment;
+    /** Start of the measured window on the server's clock: earlier chunks are matched but not counted. */
+    readonly fromMs: number;
+  },
+  /** Sees every counted sample (server clock, ms): for dumping the raw latencies. */
   onSample?: (direction: 'up' | 'down', call: number, sentAtMs: number, latencyMs: number) => void,
 ): RelayFlows {
   if (sessions.length < results.length) throw new Error(`expected ${String(results.length)} upstream sessions, the fake saw ${String(sessions.length)}`);
@@ -90,8 +95,8 @@ export function analyseFlows(
   let upstreamDeltas = 0;
   let callerDeltas = 0;
   let reconnected = 0;
-  const fromClient = (t: number): number => t - clientClock.offsetMs;
-  const fromUpstream = (t: number): number => t - upstreamClock.offsetMs;
+  const fromClient = (t: number): number => t - window.client.offsetMs;
+  const fromUpstream = (t: number): number => t - window.upstream.offsetMs;
   results.forEach((result, i) => {
     const session = sessions[i];
     if (session === undefined) return;
@@ -105,12 +110,14 @@ export function analyseFlows(
     bytesAtFake += session.bytesReceived;
     rejected += session.rejectedClientEvents;
     for (const [at, latency] of matchCumulativeAt(sendAt, sendAt.map(() => FRAME_BYTES), session.appendAtMs.map(fromUpstream), session.appendBytes)) {
+      if (at < window.fromMs) continue;
       up.push(latency);
       onSample?.('up', i, at, latency);
     }
     upstreamDeltas += session.deltaAtMs.length;
     callerDeltas += result.audioReceivedAtMs.length;
     for (const [at, latency] of matchCumulativeAt(session.deltaAtMs.map(fromUpstream), session.deltaB64Chars, result.audioReceivedAtMs.map(fromClient), result.audioReceivedB64Chars)) {
+      if (at < window.fromMs) continue;
       down.push(latency);
       onSample?.('down', i, at, latency);
     }

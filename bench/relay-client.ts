@@ -3,9 +3,11 @@
  * that the callers' CPU stays out of the server's measurement. Talks to the parent over IPC:
  *
  * - `{ type: 'ping', id }` → `{ type: 'pong', id, atMs }` (clock alignment, see relay-process.ts);
- * - `{ type: 'run', baseUrl, token, calls, durationMs }` (token: a bearer access token) → `{ type: 'started', callIds }` once every call has
- *   `call-started` (started one after another, so the fake's n-th session is the n-th call), then
- *   streams for `durationMs`, waits `PLAYOUT_MS` for the last replies and sends `{ type: 'streamed' }`;
+ * - `{ type: 'run', baseUrl, token, calls, warmupMs, durationMs }` (token: a bearer access token) →
+ *   `{ type: 'started', callIds }` once every call has `call-started` (started one after another, so
+ *   the fake's n-th session is the n-th call); then it streams for `warmupMs` (every process of the
+ *   benchmark is fresh: JIT, first turns), sends `{ type: 'measuring', fromMs }` and streams for
+ *   `durationMs` more, waits `PLAYOUT_MS` for the last replies and sends `{ type: 'streamed' }`;
  * - `{ type: 'hangup' }` → ends every call and answers `{ type: 'done', calls, stats }`, with this
  *   process's own CPU, event-loop delay and GC over the streaming window (a busy client would add to
  *   the measured upstream→caller latency, since it stamps receipts in its event loop).
@@ -28,12 +30,13 @@ export interface ClientCallResult {
 
 export type ParentMessage =
   | { readonly type: 'ping'; readonly id: number }
-  | { readonly type: 'run'; readonly baseUrl: string; readonly token: string; readonly calls: number; readonly durationMs: number }
+  | { readonly type: 'run'; readonly baseUrl: string; readonly token: string; readonly calls: number; readonly warmupMs: number; readonly durationMs: number }
   | { readonly type: 'hangup' };
 
 export type ChildMessage =
   | { readonly type: 'pong'; readonly id: number; readonly atMs: number }
   | { readonly type: 'started'; readonly callIds: string[] }
+  | { readonly type: 'measuring'; readonly fromMs: number }
   | { readonly type: 'streamed' }
   | { readonly type: 'done'; readonly calls: ClientCallResult[]; readonly stats: ProcessStats }
   | { readonly type: 'failed'; readonly message: string };
@@ -121,15 +124,20 @@ async function stream(call: LiveCall, startAtMs: number, durationMs: number, pha
 
 let hangup: () => void = () => undefined;
 
-async function run(baseUrl: string, token: string, count: number, durationMs: number): Promise<void> {
+async function run(baseUrl: string, token: string, count: number, warmupMs: number, durationMs: number): Promise<void> {
   const calls: LiveCall[] = [];
   for (let i = 0; i < count; i += 1) calls.push(await startCall(baseUrl, token, i));
   send({ type: 'started', callIds: calls.map((c) => c.result.callId) });
   const monitor = new ProcessMonitor();
-  monitor.start();
   const t0 = nowMs() + 200;
+  const measureFromMs = t0 + warmupMs;
+  const measuring = setTimeout(() => {
+    monitor.start();
+    send({ type: 'measuring', fromMs: measureFromMs });
+  }, measureFromMs - nowMs());
   // Calls start within one frame of each other (spread over 20 ms) and their turns are out of phase.
-  await Promise.all(calls.map((call, i) => stream(call, t0 + (i * 20) / count, durationMs, (i * 137) % PERIOD_MS)));
+  await Promise.all(calls.map((call, i) => stream(call, t0 + (i * 20) / count, warmupMs + durationMs, (i * 137) % PERIOD_MS)));
+  clearTimeout(measuring);
   // Let the last replies play out, then wait for the parent's go-ahead (it measures memory with the calls live).
   await new Promise((resolve) => setTimeout(resolve, PLAYOUT_MS));
   const stats = monitor.stop();
@@ -163,7 +171,7 @@ if (process.env.RELAY_BENCH_CLIENT === '1') {
       return;
     }
     if (message.type !== 'run') return;
-    run(message.baseUrl, message.token, message.calls, message.durationMs).catch((error: unknown) => {
+    run(message.baseUrl, message.token, message.calls, message.warmupMs, message.durationMs).catch((error: unknown) => {
       send({ type: 'failed', message: describeError(error) });
     });
   });

@@ -33,7 +33,17 @@ export interface ProcessStats {
   readonly rssStartMiB: number;
   readonly rssPeakMiB: number;
   readonly heapUsedPeakMiB: number;
+  /**
+   * When the loop stalled: `[atMs, stalledMs]` for each tick of a 5 ms probe timer that ran more than
+   * `STALL_MS` late, and `[atMs, pauseMs]` for each GC pause over 5 ms (epoch ms, at most 200 each).
+   * The processes' clocks agree to well under a millisecond, so the timelines line up.
+   */
+  readonly timeline: { readonly stalls: [number, number][]; readonly gcPauses: [number, number][] };
 }
+
+const STALL_MS = 10;
+const PROBE_MS = 5;
+const MAX_TIMELINE = 200;
 
 /** Measures this process between `start()` and `stop()`. */
 export class ProcessMonitor {
@@ -51,8 +61,18 @@ export class ProcessMonitor {
   #majorCount = 0;
   #majorTotalMs = 0;
   #majorMaxMs = 0;
+  #probe: NodeJS.Timeout | null = null;
+  readonly #stalls: [number, number][] = [];
+  readonly #gcPauses: [number, number][] = [];
 
   start(): void {
+    let last = nowMs();
+    this.#probe = setInterval(() => {
+      const now = nowMs();
+      const late = now - last - PROBE_MS;
+      last = now;
+      if (late > STALL_MS && this.#stalls.length < MAX_TIMELINE) this.#stalls.push([round(now - late, 1), round(late, 1)]);
+    }, PROBE_MS);
     this.#loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     this.#loop.enable();
     this.#gc = new PerformanceObserver((list) => {
@@ -60,6 +80,7 @@ export class ProcessMonitor {
         this.#gcCount += 1;
         this.#gcTotalMs += entry.duration;
         this.#gcMaxMs = Math.max(this.#gcMaxMs, entry.duration);
+        if (entry.duration > 5 && this.#gcPauses.length < MAX_TIMELINE) this.#gcPauses.push([round(performance.timeOrigin + entry.startTime, 1), round(entry.duration, 1)]);
         if ((entry as { readonly detail?: { readonly kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
           this.#majorCount += 1;
           this.#majorTotalMs += entry.duration;
@@ -85,6 +106,7 @@ export class ProcessMonitor {
     const cpu = process.cpuUsage(this.#cpuStart);
     const wallMs = nowMs() - this.#wallStart;
     if (this.#sampler !== null) clearInterval(this.#sampler);
+    if (this.#probe !== null) clearInterval(this.#probe);
     this.#gc?.disconnect();
     const loop = this.#loop;
     loop?.disable();
@@ -104,6 +126,7 @@ export class ProcessMonitor {
       rssStartMiB: mib(this.#rssStart),
       rssPeakMiB: mib(this.#rssPeak),
       heapUsedPeakMiB: mib(this.#heapPeak),
+      timeline: { stalls: this.#stalls, gcPauses: this.#gcPauses },
     };
   }
 }

@@ -22,13 +22,15 @@
  * estimated over IPC before the level (relay-process.ts) and removed from its stamps.
  *
  * `npx tsx bench/relay.ts [--levels 1,10,100] [--duration-ms 12000] [--database-url postgres://…]
- * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/relay] [--dump-latencies /tmp/relay] [--wait-quiet-s 600]`
- * runs it standalone; without `--output`
+ * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/relay] [--dump-latencies /tmp/relay] [--wait-quiet-s 600]
+ * [--retries-when-busy 4]` runs it standalone; without `--output`
  * results go to bench/results/relay.json (PGlite) or relay-postgres.json. `--cpu-profile` profiles the
  * server process over each level's streaming window (summarise with bench/cpu-profile-top.ts).
  * `--wait-quiet-s` waits before each level, up to that long, for 5 s in which the machine is under 0.3
  * cores busy (other jobs skew wall-clock latency); `RELAY_BENCH_WAIT_QUIET_S` does the same under
- * `npm run bench`. Each level records the cores other jobs used while it ran.
+ * `npm run bench`. Each level records the cores other jobs used while it ran; `--retries-when-busy`
+ * (`RELAY_BENCH_RETRIES_WHEN_BUSY`) runs a level again when that exceeded 0.15 cores, keeping the
+ * quietest attempt.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -64,6 +66,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 const LEVELS = [1, 10, 100] as const;
 const DURATION_MS = 12_000;
 const WARMUP = { calls: 10, durationMs: 4_000 } as const;
+/**
+ * Every level streams this long before its measured window: the callers and the fake are fresh
+ * processes (cold JIT, first turns of every call), and one period of the speech pattern lets every
+ * call have had a turn.
+ */
+const STREAM_WARMUP_MS = 3_500;
 const TARGET_P99_MS = 5;
 const UNLIMITED = '1000000';
 
@@ -97,6 +105,8 @@ export interface RelayLevelResult extends RelayFlows {
    * benchmark's three processes: other jobs competing for the same 2 cores.
    */
   readonly machine: { readonly busyCoresBefore: number | null; readonly busyCores: number; readonly otherCores: number } | null;
+  /** Other jobs' cores during each attempt at this level, in order (the kept one has the least). */
+  readonly attemptsOtherCores?: number[];
   /** The server process alone, per call. */
   readonly serverPerCall: {
     readonly cpuMsPerCallSecond: number;
@@ -132,6 +142,8 @@ export interface RelayBenchOptions {
   readonly warmup?: boolean;
   /** Before each level, wait (up to this long) for the machine to be quiet; 0 does not wait. */
   readonly waitQuietMs?: number;
+  /** Runs a level again, up to this many times, when other jobs used over 0.15 cores during it; the quietest attempt is kept. */
+  readonly retriesWhenBusy?: number;
   /** Writes every matched sample of each level to `<dumpLatencies>-<calls>.json` as `{ up, down }` arrays of `[call, sentAtMs, latencyMs]`. */
   readonly dumpLatencies?: string;
   /** Writes a CPU profile of the server process over each level's streaming window to `<cpuProfile>-<calls>.cpuprofile`. */
@@ -174,9 +186,11 @@ async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies
     const clocks = { callers: await alignClock(callers), upstream: await alignClock(upstream) };
     const before = await liveMemoryBytes();
     const started = nextMessage<ChildMessage, 'started'>(callers, 'started', 120_000);
-    toCallers({ type: 'run', baseUrl, token, calls, durationMs });
+    toCallers({ type: 'run', baseUrl, token, calls, warmupMs: STREAM_WARMUP_MS, durationMs });
     await started;
-    const streamed = nextMessage<ChildMessage, 'streamed'>(callers, 'streamed', durationMs + 60_000);
+    const measuring = nextMessage<ChildMessage, 'measuring'>(callers, 'measuring', STREAM_WARMUP_MS + 60_000);
+    const streamed = nextMessage<ChildMessage, 'streamed'>(callers, 'streamed', STREAM_WARMUP_MS + durationMs + 60_000);
+    const measureFromMs = (await measuring).fromMs - clocks.callers.offsetMs;
     const stopProfile = cpuProfile === undefined ? null : await startCpuProfile(`${cpuProfile}-${String(calls)}.cpuprofile`);
     const monitor = new ProcessMonitor();
     const machineStart = machineCpuTicks();
@@ -195,7 +209,7 @@ async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies
     toUpstream({ type: 'collect' });
     const fake = await collected;
     const dump: Record<'up' | 'down', [number, number, number][]> = { up: [], down: [] };
-    const flows = analyseFlows(results, fake.sessions, clocks.callers, clocks.upstream, (direction, call, at, latency) => {
+    const flows = analyseFlows(results, fake.sessions, { client: clocks.callers, upstream: clocks.upstream, fromMs: measureFromMs }, (direction, call, at, latency) => {
       if (dumpLatencies !== undefined) dump[direction].push([call, round(at), round(latency)]);
     });
     if (dumpLatencies !== undefined) await writeFile(`${dumpLatencies}-${String(calls)}.json`, JSON.stringify(dump));
@@ -230,6 +244,29 @@ async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies
   }
 }
 
+/** Another job used more than this many cores during a level: the level is run again (see `retriesWhenBusy`). */
+const BUSY_OTHER_CORES = 0.15;
+
+/**
+ * Runs a level, and again (up to `retriesWhenBusy` times, waiting for a quiet machine before each)
+ * while other jobs used the machine during it; keeps the attempt with the least other load and
+ * records every attempt's other load.
+ */
+async function runQuietestLevel(calls: number, durationMs: number, database: DatabaseHandle, options: RelayBenchOptions): Promise<RelayLevelResult> {
+  const attempts: RelayLevelResult[] = [];
+  const otherCores = (level: RelayLevelResult): number => level.machine?.otherCores ?? 0;
+  for (let attempt = 0; attempt <= (options.retriesWhenBusy ?? 0); attempt += 1) {
+    const waitQuietMs = options.waitQuietMs ?? 0;
+    const busyCoresBefore = waitQuietMs > 0 ? await waitForQuietMachine({ maxBusyCores: 0.3, windowMs: 5_000, maxWaitMs: waitQuietMs }) : null;
+    const level = await runLevel({ calls, durationMs, database, cpuProfile: options.cpuProfile, dumpLatencies: options.dumpLatencies, busyCoresBefore });
+    printLevel(level);
+    attempts.push(level);
+    if (otherCores(level) <= BUSY_OTHER_CORES) break;
+  }
+  const best = attempts.reduce((a, b) => (otherCores(b) < otherCores(a) ? b : a));
+  return { ...best, attemptsOtherCores: attempts.map(otherCores) };
+}
+
 function printLevel(level: RelayLevelResult): void {
   const u = level.callerToUpstream;
   const d = level.upstreamToCaller;
@@ -251,11 +288,8 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
   try {
     if (options.warmup ?? true) await runLevel({ calls: WARMUP.calls, durationMs: WARMUP.durationMs, database: bench.database });
     for (const calls of options.levels ?? LEVELS) {
-      const waitQuietMs = options.waitQuietMs ?? 0;
-      const busyCoresBefore = waitQuietMs > 0 ? await waitForQuietMachine({ maxBusyCores: 0.3, windowMs: 5_000, maxWaitMs: waitQuietMs }) : null;
-      const level = await runLevel({ calls, durationMs, database: bench.database, cpuProfile: options.cpuProfile, dumpLatencies: options.dumpLatencies, busyCoresBefore });
+      const level = await runQuietestLevel(calls, durationMs, bench.database, options);
       levels.push(level);
-      printLevel(level);
     }
   } finally {
     await bench.close();
@@ -307,11 +341,13 @@ export function relayOptionsFromArgs(args: readonly string[]): RelayBenchOptions
       'cpu-profile': { type: 'string' },
       'wait-quiet-s': { type: 'string' },
       'dump-latencies': { type: 'string' },
+      'retries-when-busy': { type: 'string' },
     },
     strict: true,
   });
   const databaseUrl = values['database-url'] ?? process.env.RELAY_BENCH_DATABASE_URL;
   const waitQuietS = values['wait-quiet-s'] ?? process.env.RELAY_BENCH_WAIT_QUIET_S;
+  const retries = values['retries-when-busy'] ?? process.env.RELAY_BENCH_RETRIES_WHEN_BUSY;
   return {
     ...(values.levels === undefined ? {} : { levels: values.levels.split(',').map(Number) }),
     ...(values['duration-ms'] === undefined ? {} : { durationMs: Number(values['duration-ms']) }),
@@ -319,6 +355,7 @@ export function relayOptionsFromArgs(args: readonly string[]): RelayBenchOptions
     ...(values.output === undefined ? {} : { output: values.output === '-' ? null : values.output }),
     ...(values['cpu-profile'] === undefined ? {} : { cpuProfile: values['cpu-profile'] }),
     ...(values['dump-latencies'] === undefined ? {} : { dumpLatencies: values['dump-latencies'] }),
+    ...(retries === undefined || retries === '' ? {} : { retriesWhenBusy: Number(retries) }),
     ...(waitQuietS === undefined || waitQuietS === '' ? {} : { waitQuietMs: Number(waitQuietS) * 1000 }),
     warmup: values['no-warmup'] !== true,
   };
