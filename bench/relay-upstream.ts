@@ -10,10 +10,11 @@
  *   `input_audio_buffer.append` was received and how many bytes it held, and when each
  *   `response.output_audio.delta` was sent and how long its base64 was; plus this process's stats.
  *
- * Stamps are taken by the fake itself (`ObservedEvent.atMs`), with the benchmark's sub-millisecond clock.
+ * Stamps are taken by the fake itself (`ObservedEvent.atMs`: a client event on arrival, a server event
+ * just before it is sent), with the benchmark's sub-millisecond clock.
  */
 import { systemClock } from '../src/core/clock.ts';
-import { startFakeOpenAIRealtime, type FakeRealtimeServer } from '../src/testing/fake-openai-realtime/index.ts';
+import { startFakeOpenAIRealtime, type FakeRealtimeServer, type ObservedEvent } from '../src/testing/fake-openai-realtime/index.ts';
 import { answerPing, describeError, nowMs, ProcessMonitor, type ProcessStats } from './relay-process.ts';
 
 /** Per session: the timing records the parent matches against the callers' (see relay-analysis.ts). */
@@ -49,53 +50,73 @@ export type UpstreamChildMessage =
 /** Replies the fake gives every turn: 800 ms of audio, paced in real time in 100 ms deltas. */
 export const REPLY_AUDIO_MS = 800;
 
-/** `<N base64 chars elided>` (recordAudioPayloads: false) → N. */
-function elidedChars(value: unknown): number {
+/** Base64 text → its length; an elided payload (`<N base64 chars elided>`) → N. */
+function base64Chars(value: unknown): number {
   if (typeof value !== 'string') return 0;
   const match = /^<(\d+) base64 chars elided>$/.exec(value);
   return match ? Number(match[1]) : value.length;
 }
 
-function collect(fake: FakeRealtimeServer, stats: ProcessStats | null, closedInWindow: ReadonlySet<string>): Extract<UpstreamChildMessage, { type: 'collected' }> {
-  const bySession = new Map<string, UpstreamSessionRecord>();
-  const sessions = fake.sessions.map((session) => {
-    const record: UpstreamSessionRecord = {
-      appendAtMs: [],
-      appendBytes: [],
-      deltaAtMs: [],
-      deltaB64Chars: [],
-      bytesReceived: session.audio.bytesReceived,
-      rejectedClientEvents: 0,
-      closedInWindow: closedInWindow.has(session.id),
-    };
-    for (const received of session.clientEvents) {
-      if (received.error !== null) (record as { rejectedClientEvents: number }).rejectedClientEvents += 1;
-      const raw = received.raw as { type?: unknown; audio?: unknown } | null;
-      if (raw?.type !== 'input_audio_buffer.append') continue;
-      record.appendAtMs.push(received.atMs);
-      record.appendBytes.push((elidedChars(raw.audio) * 3) / 4);
+type Timings = Pick<UpstreamSessionRecord, 'appendAtMs' | 'appendBytes' | 'deltaAtMs' | 'deltaB64Chars'> & { rejected: number };
+
+/**
+ * Keeps, per session, only numbers: the fake is started with `recordAudioEvents: false` and hands
+ * every event to {@link Recorder.observe}, so it retains no object per audio event (its garbage
+ * collections would otherwise show in the latencies it stamps).
+ */
+class Recorder {
+  readonly #sessions = new Map<string, Timings>();
+  responses = 0;
+  errorEvents = 0;
+
+  observe(observed: ObservedEvent): void {
+    const timings = this.#timings(observed.sessionId);
+    if (observed.direction === 'client') {
+      const raw = observed.event.raw as { type?: unknown; audio?: unknown } | null;
+      if (raw?.type !== 'input_audio_buffer.append') return;
+      timings.appendAtMs.push(observed.atMs);
+      timings.appendBytes.push((base64Chars(raw.audio) * 3) / 4);
+      return;
     }
-    bySession.set(session.id, record);
-    return record;
-  });
-  let responses = 0;
-  let errorEvents = 0;
-  for (const observed of fake.events) {
-    if (observed.direction !== 'server') continue;
-    if (observed.event.type === 'error') errorEvents += 1;
-    if (observed.event.type === 'response.done') responses += 1;
-    if (observed.event.type !== 'response.output_audio.delta') continue;
-    const record = bySession.get(observed.sessionId);
-    record?.deltaAtMs.push(observed.atMs);
-    record?.deltaB64Chars.push(elidedChars(observed.event.delta));
+    const { event } = observed;
+    if (event.type === 'error') {
+      this.errorEvents += 1;
+      timings.rejected += 1;
+    } else if (event.type === 'response.done') {
+      this.responses += 1;
+    } else if (event.type === 'response.output_audio.delta') {
+      timings.deltaAtMs.push(observed.atMs);
+      timings.deltaB64Chars.push(base64Chars(event.delta));
+    }
   }
-  return { type: 'collected', sessions, responses, errorEvents, stats };
+
+  collect(fake: FakeRealtimeServer, stats: ProcessStats | null, closedInWindow: ReadonlySet<string>): Extract<UpstreamChildMessage, { type: 'collected' }> {
+    const sessions = fake.sessions.map((session): UpstreamSessionRecord => {
+      const { rejected, ...timings } = this.#timings(session.id);
+      return { ...timings, bytesReceived: session.audio.bytesReceived, rejectedClientEvents: rejected, closedInWindow: closedInWindow.has(session.id) };
+    });
+    return { type: 'collected', sessions, responses: this.responses, errorEvents: this.errorEvents, stats };
+  }
+
+  #timings(sessionId: string): Timings {
+    let timings = this.#sessions.get(sessionId);
+    if (timings === undefined) {
+      timings = { appendAtMs: [], appendBytes: [], deltaAtMs: [], deltaB64Chars: [], rejected: 0 };
+      this.#sessions.set(sessionId, timings);
+    }
+    return timings;
+  }
 }
 
 async function main(): Promise<void> {
+  const recorder = new Recorder();
   const fake = await startFakeOpenAIRealtime({
     pacing: { speedFactor: 1 },
     recordAudioPayloads: false,
+    recordAudioEvents: false,
+    onEvent: (event) => {
+      recorder.observe(event);
+    },
     clock: { nowMs, setTimer: (delayMs, fn) => systemClock.setTimer(delayMs, fn) },
     defaultReply: () => ({ type: 'message', text: 'Sure, tell me more about that.', audioMs: REPLY_AUDIO_MS }),
   });
@@ -113,7 +134,7 @@ async function main(): Promise<void> {
         closedInWindow = new Set(fake.sessions.filter((session) => session.closed).map((session) => session.id));
         return;
       case 'collect':
-        process.send?.(collect(fake, stats, closedInWindow));
+        process.send?.(recorder.collect(fake, stats, closedInWindow));
         return;
       default:
         return;

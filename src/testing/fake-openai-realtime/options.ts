@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../../core/clock.ts';
 import type { VadTuning } from './input-audio.ts';
 import type { Pacing } from './response-runner.ts';
 import { defaultReply, defaultUserTranscript } from './script.ts';
-import { FAKE_OPENAI_API_KEY, type FakeRealtimeOptions, type ReplyFunction } from './types.ts';
+import { FAKE_OPENAI_API_KEY, type FakeRealtimeOptions, type ObservedEvent, type ReplyFunction } from './types.ts';
 
 export interface ResolvedOptions {
   readonly acceptsKey: (key: string) => boolean;
@@ -15,6 +15,8 @@ export interface ResolvedOptions {
   readonly sendConversationCreated: boolean;
   readonly connectDelayMs: number;
   readonly recordAudioPayloads: boolean;
+  readonly recordAudioEvents: boolean;
+  readonly onEvent: ((event: ObservedEvent) => void) | null;
   readonly clock: Clock;
 }
 
@@ -37,6 +39,8 @@ export function resolveOptions(options: FakeRealtimeOptions): ResolvedOptions {
     sendConversationCreated: options.sendConversationCreated ?? false,
     connectDelayMs: options.connectDelayMs ?? 0,
     recordAudioPayloads: options.recordAudioPayloads ?? true,
+    recordAudioEvents: options.recordAudioEvents ?? true,
+    onEvent: options.onEvent ?? null,
     clock: options.clock ?? systemClock,
   };
 }

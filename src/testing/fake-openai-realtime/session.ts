@@ -138,9 +138,11 @@ export class FakeSession implements FakeRealtimeSession, SessionCore {
 
   sendServerEvent(event: FakeServerEvent): void {
     if (this.#closed) return;
-    const recorded = this.options.recordAudioPayloads || event.type !== 'response.output_audio.delta' ? event : { ...event, delta: elided(event.delta) };
-    this.serverEvents.push(recorded);
-    this.#observe({ direction: 'server', sessionId: this.id, atMs: this.options.clock.nowMs(), event: recorded });
+    const audio = event.type === 'response.output_audio.delta';
+    const keep = !audio || this.options.recordAudioEvents;
+    const recorded = keep && audio && !this.options.recordAudioPayloads ? { ...event, delta: elided(event.delta) } : event;
+    if (keep) this.serverEvents.push(recorded);
+    this.#observed({ direction: 'server', sessionId: this.id, atMs: this.options.clock.nowMs(), event: recorded }, keep);
     if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(event));
   }
 
@@ -167,6 +169,12 @@ export class FakeSession implements FakeRealtimeSession, SessionCore {
     this.#responses.dispose();
   }
 
+  /** Hands an event to `onEvent`, and to the log when it is kept (see `recordAudioEvents`). */
+  #observed(event: ObservedEvent, keep: boolean): void {
+    this.options.onEvent?.(event);
+    if (keep) this.#observe(event);
+  }
+
   #sendError(error: RealtimeError): void {
     this.send({ type: 'error', error });
   }
@@ -178,14 +186,15 @@ export class FakeSession implements FakeRealtimeSession, SessionCore {
     const parsed = isBinary
       ? { ok: false as const, raw: null, error: realtimeErrors.invalidJson('binary frames are not supported') }
       : parseClientEvent(text);
+    const keep = this.options.recordAudioEvents || !parsed.ok || parsed.event.type !== 'input_audio_buffer.append';
     const record = {
       atMs,
-      raw: this.#forRecord(parsed.raw),
-      event: parsed.ok ? this.#forRecord(parsed.event) : null,
+      raw: keep ? this.#forRecord(parsed.raw) : parsed.raw,
+      event: parsed.ok ? (keep ? this.#forRecord(parsed.event) : parsed.event) : null,
       error: parsed.ok ? null : parsed.error,
     };
-    this.clientEvents.push(record);
-    this.#observe({ direction: 'client', sessionId: this.id, atMs: record.atMs, event: record });
+    if (keep) this.clientEvents.push(record);
+    this.#observed({ direction: 'client', sessionId: this.id, atMs: record.atMs, event: record }, keep);
     if (!parsed.ok) {
       this.#recordRejectedTruncate(parsed.raw, parsed.error);
       this.#sendError(parsed.error);

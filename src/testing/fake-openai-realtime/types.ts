@@ -106,6 +106,16 @@ export interface FakeRealtimeOptions {
   readonly connectDelayMs?: number;
   /** Keep base64 audio inside recorded events. Turn off for long benchmarks to save memory. Default true. */
   readonly recordAudioPayloads?: boolean;
+  /**
+   * Keep the audio events (accepted `input_audio_buffer.append`, `response.output_audio.delta`) in
+   * `clientEvents`, `serverEvents` and `events`, where `waitFor…` finds them. Turn off for long
+   * benchmarks: thousands of kept events a second make the fake's own garbage collections long
+   * enough to show in what it measures. `session.audio` still counts them, and `onEvent` sees them.
+   * Default true.
+   */
+  readonly recordAudioEvents?: boolean;
+  /** Sees every event the fake sends or receives, kept or not (audio payloads as sent). */
+  readonly onEvent?: (event: ObservedEvent) => void;
   readonly clock?: Clock;
 }
 
