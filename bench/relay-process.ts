@@ -209,6 +209,23 @@ export async function startCpuProfile(file: string): Promise<() => Promise<void>
   };
 }
 
+/**
+ * Starts V8's sampling heap profiler (what allocates, by call site); the returned function stops it
+ * and writes a `.heapprofile` (Chrome DevTools format).
+ */
+export async function startHeapProfile(file: string): Promise<() => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  // Samples allocations that are still live *or not* (includeObjectsCollectedBy…): the churn is what matters here.
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async () => {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    session.disconnect();
+    await writeFile(file, JSON.stringify(profile));
+  };
+}
+
 interface Typed {
   readonly type: string;
 }

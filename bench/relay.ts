@@ -25,7 +25,8 @@
  * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/relay] [--dump-latencies /tmp/relay] [--wait-quiet-s 600]
  * [--retries-when-busy 4]` runs it standalone; without `--output`
  * results go to bench/results/relay.json (PGlite) or relay-postgres.json. `--cpu-profile` profiles the
- * server process over each level's streaming window (summarise with bench/cpu-profile-top.ts).
+ * server process over each level's streaming window (summarise with bench/cpu-profile-top.ts); with
+ * `RELAY_BENCH_HEAP_PROFILE=1` it samples allocations instead (`.heapprofile`).
  * `--wait-quiet-s` waits before each level, up to that long, for 5 s in which the machine is under 0.3
  * cores busy (other jobs skew wall-clock latency); `RELAY_BENCH_WAIT_QUIET_S` does the same under
  * `npm run bench`. Each level records the cores other jobs used while it ran; `--retries-when-busy`
@@ -56,6 +57,7 @@ import {
   ProcessMonitor,
   round,
   startCpuProfile,
+  startHeapProfile,
   waitForQuietMachine,
   type ClockAlignment,
   type ProcessStats,
@@ -198,7 +200,12 @@ async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies
     const measuring = nextMessage<ChildMessage, 'measuring'>(callers, 'measuring', STREAM_WARMUP_MS + 60_000);
     const streamed = nextMessage<ChildMessage, 'streamed'>(callers, 'streamed', STREAM_WARMUP_MS + durationMs + 60_000);
     const measureFromMs = (await measuring).fromMs - clocks.callers.offsetMs;
-    const stopProfile = cpuProfile === undefined ? null : await startCpuProfile(`${cpuProfile}-${String(calls)}.cpuprofile`);
+    const stopProfile =
+      cpuProfile === undefined
+        ? null
+        : process.env.RELAY_BENCH_HEAP_PROFILE === '1'
+          ? await startHeapProfile(`${cpuProfile}-${String(calls)}.heapprofile`)
+          : await startCpuProfile(`${cpuProfile}-${String(calls)}.cpuprofile`);
     const monitor = new ProcessMonitor();
     const machineStart = machineCpuTicks();
     monitor.start();
