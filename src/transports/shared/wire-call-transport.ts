@@ -78,9 +78,8 @@ export class WireCallTransport implements CallTransport {
       return;
     }
     if (sentUnder === undefined) this.#rememberItem(itemId);
-    // A copy: the wire may write it after this returns, and the runtime may reuse its buffer.
-    const data = new Uint8Array(chunk.data);
-    this.#wire.sendAudio({ itemId, generation: this.#generation, sampleRateHz: this.outputFormat.sampleRateHz, data });
+    // Lent, not copied: the wire copies only if it keeps the bytes (see `OutboundAudio`).
+    this.#wire.sendAudio({ itemId, generation: this.#generation, sampleRateHz: this.outputFormat.sampleRateHz, data: chunk.data });
   }
 
   clear(): void {

@@ -25,7 +25,11 @@ export type OutboundEvent =
   | { readonly type: 'interrupted'; readonly itemId: string; readonly heardMs: number; readonly generation: number }
   | ({ readonly type: 'error' } & WireError);
 
-/** One chunk of assistant PCM16 audio for the caller. `data` is the transport's own copy. */
+/**
+ * One chunk of assistant PCM16 audio for the caller. `data` is lent for the duration of `sendAudio`
+ * only (the runtime may reuse its buffer): a wire that keeps the bytes past the call (a binary
+ * message queued on a socket) copies them; one that encodes them at once (base64 text) need not.
+ */
 export interface OutboundAudio {
   readonly itemId: string;
   readonly generation: number;

@@ -62,10 +62,11 @@ export function socketIoCallWire(socket: CallSocket, audioPayload: AudioPayloadM
       emitEvent(socket, event);
     },
     sendAudio(audio: OutboundAudio): void {
-      const bytes = Buffer.from(audio.data.buffer, audio.data.byteOffset, audio.data.byteLength);
+      const lent = Buffer.from(audio.data.buffer, audio.data.byteOffset, audio.data.byteLength);
       socket.emit('ai-audio-delta', {
         itemId: audio.itemId,
-        audio: audioPayload === 'binary' ? bytes : bytes.toString('base64'),
+        // A binary attachment is written to the socket later: it gets its own copy of the lent bytes.
+        audio: audioPayload === 'binary' ? Buffer.from(lent) : lent.toString('base64'),
         sampleRate: audio.sampleRateHz,
         generation: audio.generation,
       });

@@ -76,7 +76,8 @@ export function websocketCallWire(ws: WebSocket, logger: Logger): CallWire {
         announced = { itemId: audio.itemId, generation: audio.generation };
         sendJson(ws, { type: 'audio', itemId: audio.itemId, generation: audio.generation, sampleRate: audio.sampleRateHz });
       }
-      ws.send(audio.data, { binary: true });
+      // ws may queue the frame on a busy socket: it gets its own copy of the lent bytes.
+      ws.send(Buffer.from(audio.data), { binary: true });
     },
   };
 }
