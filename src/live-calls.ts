@@ -3,16 +3,24 @@ import type { ErrorCode } from './core/errors.ts';
 import { isUuid } from './core/ids.ts';
 import type { Logger } from './core/logger.ts';
 import { CallSession, type CallEndResult } from './runtime/call-session.ts';
-import type { Engine } from './runtime/ports.ts';
+import type { CallAudioObserver, Engine } from './runtime/ports.ts';
 import { DEFAULT_CALL_JOIN_WINDOW_MS, expireUnjoinedCall, isUnjoined } from './services/call-expiry.ts';
 import { createStoreCallSink } from './services/call-sink.ts';
 import type { LiveCalls } from './services/calls.ts';
 import type { Database } from './store/database.ts';
+import type { CallRow } from './store/schema/calls.ts';
 import { getCall, transitionCall } from './store/queries/calls.ts';
 import type { CallConnector, StartCallParams, StartCallResult } from './transports/shared/call-connector.ts';
 
 /** An engine by name, or why it cannot run here (e.g. its API key is not configured). */
 export type EngineLookup = (name: string) => { readonly engine: Engine } | { readonly unavailable: string };
+
+/**
+ * The audio observers of one call (a recording, live speech analytics), chosen by the composition root
+ * from the call's agent snapshot. Runs once when a caller joins, before the session starts; a rejection
+ * is logged and the call runs without observers (a broken recorder never refuses a call).
+ */
+export type CallAudioObserverFactory = (call: CallRow) => readonly CallAudioObserver[] | Promise<readonly CallAudioObserver[]>;
 
 export interface LiveCallRegistryDeps {
   readonly db: Database;
@@ -23,6 +31,8 @@ export interface LiveCallRegistryDeps {
   readonly maxCallDurationS?: number;
   /** `CALL_JOIN_WINDOW_SECONDS` in ms: a call not joined by then is marked `expired` and refused. */
   readonly joinWindowMs?: number;
+  /** Observers per call; each factory's observers are added in order. Default none. */
+  readonly audioObservers?: readonly CallAudioObserverFactory[];
 }
 
 function refuse(code: ErrorCode, message: string): StartCallResult {
@@ -64,6 +74,13 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
       return refuse('engine_not_configured', found.unavailable);
     }
     const { agentSnapshot: agent } = call;
+    const callLogger = logger.child({ callId, tenantId: call.tenantId, engine: agent.engine });
+    const observers = await this.#observersFor(call, callLogger);
+    // The caller may have joined twice while the observers were being made.
+    if (this.#sessions.has(callId)) {
+      await Promise.all(observers.map((observer) => observer.close(clock.nowMs()).catch(() => undefined)));
+      return refuse('call_already_started', 'This call is already connected');
+    }
     const maxDurationS = Math.min(agent.maxDurationS, this.#deps.maxCallDurationS ?? Number.POSITIVE_INFINITY);
     const session = new CallSession({
       callId,
@@ -71,7 +88,8 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
       transport,
       sink: createStoreCallSink({ db, tenantId: call.tenantId, callId, logger }),
       clock,
-      logger: logger.child({ callId, tenantId: call.tenantId, engine: agent.engine }),
+      logger: callLogger,
+      observers,
       agent: {
         instructions: agent.instructions,
         voice: agent.voice,
@@ -87,6 +105,18 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
     void session.ended.finally(() => this.#sessions.delete(callId));
     void session.start();
     return { ok: true };
+  }
+
+  async #observersFor(call: CallRow, logger: Logger): Promise<readonly CallAudioObserver[]> {
+    const observers: CallAudioObserver[] = [];
+    for (const factory of this.#deps.audioObservers ?? []) {
+      try {
+        observers.push(...(await factory(call)));
+      } catch (error) {
+        logger.error({ err: error }, 'call audio observer could not be created; the call goes on without it');
+      }
+    }
+    return observers;
   }
 
   /** How a call running here ends (resolves once it has), or `undefined` when this process does not run it. */

@@ -8,6 +8,7 @@ import { createAudioConverter, type AudioConverter } from '../audio/converter.ts
 import { durationMs, sameFormat, type AudioChunk, type AudioFormat } from '../audio/format.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
+import type { AudioObservers } from './audio-observers.ts';
 import type { PlaybackTracker } from './playback-tracker.ts';
 import type { CallTransport, EngineSession } from './ports.ts';
 
@@ -92,12 +93,13 @@ export class InboundAudio {
   }
 }
 
-/** Engine → caller: converts, hands audio to the transport and records it in the playback tracker. */
+/** Engine → caller: converts, hands audio to the transport, records it in the playback tracker and shows it to the observers. */
 export class OutboundAudio {
   readonly #transport: CallTransport;
   readonly #converter: AudioConverter | null;
   readonly #playback: PlaybackTracker;
   readonly #clock: Clock;
+  readonly #observers: AudioObservers | null;
   /** The item whose audio is in the converter's history (its tail belongs to it). */
   #itemId: string | null = null;
 
@@ -106,11 +108,13 @@ export class OutboundAudio {
     readonly converter: AudioConverter | null;
     readonly playback: PlaybackTracker;
     readonly clock: Clock;
+    readonly observers?: AudioObservers;
   }) {
     this.#transport = params.transport;
     this.#converter = params.converter;
     this.#playback = params.playback;
     this.#clock = params.clock;
+    this.#observers = params.observers ?? null;
   }
 
   /** Sends one chunk of item `itemId`; returns the milliseconds handed to the transport. */
@@ -140,7 +144,9 @@ export class OutboundAudio {
     if (chunk.data.length === 0) return 0;
     this.#transport.sendAudio(itemId, chunk);
     const ms = durationMs(chunk.format, chunk.data.length);
-    this.#playback.recordSent(itemId, ms, this.#clock.nowMs());
+    const atMs = this.#clock.nowMs();
+    this.#playback.recordSent(itemId, ms, atMs);
+    this.#observers?.agentAudio(itemId, chunk, atMs);
     return ms;
   }
 }

@@ -58,8 +58,11 @@ export interface BargeInDeps {
   readonly clock: Clock;
   /** Milliseconds from the call's start for a clock time. */
   readonly relMs: (atMs: number) => number;
-  /** The transport's queue was dropped (the outbound converter restarts its stream). */
-  readonly onCleared: () => void;
+  /**
+   * The transport's queue was dropped at `atMs` with `heardMs` of item `itemId` heard (the outbound
+   * converter restarts its stream; audio observers learn what never played).
+   */
+  readonly onCleared: (itemId: string, heardMs: number, atMs: number) => void;
 }
 
 /** Barge-in state of one call: the response in progress and the items that were cut. */
@@ -139,7 +142,7 @@ export class BargeIn {
     // Control overtakes media: silence the caller's side first, then stop the engine.
     transport.clear();
     playback.clear(nowMs);
-    this.#deps.onCleared();
+    this.#deps.onCleared(itemId, heardMs, nowMs);
     engine.interrupt({ itemId, heardMs });
     if (this.#responseActive) this.#discarding = true;
     const text = this.#cutTranscript(itemId, heardMs, nowMs);

@@ -12,6 +12,7 @@ import { durationMs, type AudioFormat } from '../audio/format.ts';
 import type { CallStatusValue } from '../core/call-lifecycle.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { AudioObservers } from './audio-observers.ts';
 import { converterBetween, InboundAudio } from './audio-paths.ts';
 import { CallMetrics } from './call-metrics.ts';
 import {
@@ -47,6 +48,7 @@ export class CallSession {
   readonly #writer: SinkWriter;
   readonly #metrics = new CallMetrics();
   readonly #transcript: Transcript;
+  readonly #observers: AudioObservers;
   readonly #unsubscribe: (() => void)[] = [];
   readonly #ended: Promise<CallEndResult>;
   #resolveEnded: (result: CallEndResult) => void = () => undefined;
@@ -67,6 +69,7 @@ export class CallSession {
     this.#logger = deps.logger.child({ callId: deps.callId, engine: deps.engine.name });
     this.#writer = new SinkWriter(this.#logger, deps.writePacer);
     this.#transcript = new Transcript({ sink: deps.sink, writer: this.#writer, firstSeq: this.#options.firstSeq });
+    this.#observers = new AudioObservers(deps.observers ?? [], this.#logger);
     this.#ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
     });
@@ -208,6 +211,7 @@ export class CallSession {
       signal: this.#abort.signal,
       startedAtMs,
       turnDetector: this.#options.turnDetector,
+      observers: this.#observers,
       fail: (reason) => {
         void this.end(reason, 'failed');
       },
@@ -267,6 +271,7 @@ export class CallSession {
   #onCallerAudio(event: Extract<TransportEvent, { type: 'caller_audio' }>): void {
     const { chunk } = event;
     this.#metrics.recordInputAudio(durationMs(chunk.format, chunk.data.length));
+    this.#observers.callerAudio(chunk, event.atMs);
     try {
       this.#inbound?.receive(chunk);
       this.#conversation?.handleCallerAudio(chunk, event.atMs);
@@ -288,6 +293,7 @@ export class CallSession {
 
   async #finish(reason: string, status: CallEndStatus): Promise<CallEndResult> {
     this.#status = 'ending';
+    const endedAtMs = this.#deps.clock.nowMs();
     this.#release();
     const session = await this.#opening;
     try {
@@ -296,7 +302,11 @@ export class CallSession {
       // A bug here must not keep the call from ending: the turns already written are safe.
       this.#logger.error({ err: error }, 'storing the turn in progress failed');
     }
-    await this.#closeQuietly('engine', () => session?.close());
+    // Observers (a recording being finalised) close alongside the engine, before the call is reported ended.
+    await Promise.all([
+      this.#closeQuietly('engine', () => session?.close()),
+      this.#closeQuietly('audio observers', () => this.#observers.close(endedAtMs)),
+    ]);
     const atMs = this.#deps.clock.nowMs();
     const finish = { status, reason, usage: this.#metrics.usage(), latency: this.#metrics.latency(), atMs };
     void this.#writer.enqueue('finish', () => this.#deps.sink.finish(finish));

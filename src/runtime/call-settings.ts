@@ -5,7 +5,7 @@
 import type { AudioFormat } from '../audio/format.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
-import type { CallSink, CallTransport, ConversationTurn, Engine, ToolDefinition, ToolRunner } from './ports.ts';
+import type { CallAudioObserver, CallSink, CallTransport, ConversationTurn, Engine, ToolDefinition, ToolRunner } from './ports.ts';
 import type { TurnDetectorOptions } from './turn-detector.ts';
 import type { WritePacer } from './write-pacer.ts';
 
@@ -61,6 +61,8 @@ export interface CallSessionDeps {
   readonly options?: Partial<CallSessionOptions>;
   /** Paces sink writes with every other call's; default the process-wide pacer. */
   readonly writePacer?: WritePacer;
+  /** Watch the call's audio (recording, speech analytics); closed when the call ends. Default none. */
+  readonly observers?: readonly CallAudioObserver[];
 }
 
 export type CallEndStatus = 'ended' | 'failed' | 'expired';

@@ -8,6 +8,7 @@ import type { AudioConverter } from '../audio/converter.ts';
 import { durationMs, type AudioChunk } from '../audio/format.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
+import type { AudioObservers } from './audio-observers.ts';
 import { OutboundAudio } from './audio-paths.ts';
 import { BargeIn } from './barge-in.ts';
 import type { CallMetrics } from './call-metrics.ts';
@@ -49,6 +50,8 @@ export interface ConversationDeps {
   /** Clock time the call became active; turn times are relative to it. */
   readonly startedAtMs: number;
   readonly turnDetector: Partial<TurnDetectorOptions>;
+  /** Told about agent audio handed to the transport and about barge-in clears. */
+  readonly observers: AudioObservers;
   /** Ends the call as failed. */
   readonly fail: (reason: string) => void;
 }
@@ -67,7 +70,13 @@ export class Conversation {
     this.#deps = deps;
     const { transport, clock } = deps;
     this.#playback = new PlaybackTracker(transport.capabilities.playbackReports ? 'reports' : 'pacing');
-    this.#outbound = new OutboundAudio({ transport, converter: deps.outboundConverter, playback: this.#playback, clock });
+    this.#outbound = new OutboundAudio({
+      transport,
+      converter: deps.outboundConverter,
+      playback: this.#playback,
+      clock,
+      observers: deps.observers,
+    });
     this.#bargeIn = new BargeIn({
       transport,
       engine: deps.engine,
@@ -75,8 +84,9 @@ export class Conversation {
       transcript: deps.transcript,
       clock,
       relMs: (atMs) => this.#relMs(atMs),
-      onCleared: () => {
+      onCleared: (itemId, heardMs, atMs) => {
         this.#outbound.reset();
+        deps.observers.agentAudioCleared(itemId, heardMs, atMs);
       },
     });
     this.#turns = deps.capabilities.serverVad ? null : new CallerTurnDetection(deps.turnDetector);

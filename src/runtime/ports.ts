@@ -184,6 +184,43 @@ export interface CallTransport {
   close(reason: string): Promise<void>;
 }
 
+// ─── Audio observers ───────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Watches a call's audio without steering it (recordings, live speech analytics). The runtime calls
+ * these on the audio hot path, in the order things happen, with integer `atMs` from the call's clock:
+ * an observer must not block, should allocate little per chunk, and must not keep `chunk.data` beyond
+ * the call (copy or convert what it needs; the bytes may be reused by the transport afterwards).
+ * The runtime catches and logs whatever an observer throws, so one faulty observer never breaks the
+ * call or another observer. See docs/runtime.md.
+ */
+export interface CallAudioObserver {
+  /**
+   * Caller audio as the transport delivered it (the transport's `inputFormat`), with the time it
+   * arrived. Called from the moment the call starts, including audio that arrives while the engine
+   * is still connecting.
+   */
+  onCallerAudio(chunk: AudioChunk, atMs: number): void;
+  /**
+   * Agent audio of assistant item `itemId` as handed to the transport (the transport's `outputFormat`),
+   * with the time it was handed over. Agent audio is sent faster than real time: it plays from
+   * `max(atMs, end of the agent audio sent before it)`, unless a barge-in clears it first.
+   */
+  onAgentAudio(itemId: string, chunk: AudioChunk, atMs: number): void;
+  /**
+   * Barge-in: the transport dropped its queued agent audio at `atMs`; of item `itemId` only the first
+   * `heardMs` (ms from the item's first audio) was heard, and no agent audio sent before `atMs` plays
+   * beyond that point.
+   */
+  onAgentAudioCleared?(itemId: string, heardMs: number, atMs: number): void;
+  /**
+   * The call is over (at `atMs`; agent audio not played by then was never heard): flush and release.
+   * Awaited before the call is reported ended, but given up after the session's `closeTimeoutMs`.
+   * What it produced is stored by whoever made the observer.
+   */
+  close(atMs: number): Promise<void>;
+}
+
 // ─── Persistence ───────────────────────────────────────────────────────────────────────────────────
 
 export interface FinishedTurn {

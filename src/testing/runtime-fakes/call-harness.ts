@@ -1,6 +1,6 @@
 import type { Logger } from '../../core/logger.ts';
 import { CallSession, type AgentSettings, type CallSessionOptions } from '../../runtime/call-session.ts';
-import type { ConversationTurn, ToolRunner } from '../../runtime/ports.ts';
+import type { CallAudioObserver, ConversationTurn, ToolRunner } from '../../runtime/ports.ts';
 import { FakeTransport, type FakeTransportOptions } from './fake-transport.ts';
 import { ManualClock } from './manual-clock.ts';
 import { RecordingSink } from './recording-sink.ts';
@@ -28,6 +28,7 @@ export interface TestCallOptions {
   readonly history?: readonly ConversationTurn[];
   readonly options?: Partial<CallSessionOptions>;
   readonly logger?: Logger;
+  readonly observers?: readonly CallAudioObserver[];
   /** Call `start()` and wait for it (default true). */
   readonly start?: boolean;
 }
@@ -62,6 +63,7 @@ export async function startTestCall(options: TestCallOptions = {}): Promise<Test
     ...(options.toolRunner === undefined ? {} : { toolRunner: options.toolRunner }),
     ...(options.history === undefined ? {} : { history: options.history }),
     ...(options.options === undefined ? {} : { options: options.options }),
+    ...(options.observers === undefined ? {} : { observers: options.observers }),
   });
   if (options.start ?? true) await session.start();
   return {
