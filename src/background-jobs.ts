@@ -6,6 +6,10 @@ import type { Config } from './config/config.ts';
 import type { Clock } from './core/clock.ts';
 import type { Logger } from './core/logger.ts';
 import type { JobsHttpDeps } from './http/jobs/deps.ts';
+import { CallAnalyst } from './jobs/call-analysis/call-analyst.ts';
+import { callAnalysisHandler } from './jobs/call-analysis/call-analysis-handler.ts';
+import type { CallAnalyzedStep } from './jobs/call-analysis/call-analyzed.ts';
+import { enqueueCallAnalysis } from './jobs/call-analysis/enqueue-analysis.ts';
 import { callLifecycleHandlers, type CallEndedStep } from './jobs/call-lifecycle-handlers.ts';
 import type { JobHandler } from './jobs/handler.ts';
 import { JobService } from './jobs/job-service.ts';
@@ -27,6 +31,11 @@ export interface BackgroundJobsDeps {
   readonly handlers?: readonly JobHandler[];
   /** Post-call work started when a call ends, inside the `call-ended` job's transaction. */
   readonly onCallEnded?: readonly CallEndedStep[];
+  /**
+   * Work done with each successful post-call analysis (HandleHome's records…), inside the transaction
+   * that stores it and emits `call.analyzed`; a step that throws rolls it all back and the job retries.
+   */
+  readonly onCallAnalyzed?: readonly CallAnalyzedStep[];
 }
 
 export interface BackgroundJobs {
@@ -34,6 +43,18 @@ export interface BackgroundJobs {
   /** `emitEvent(tx, tenantId, event)` for `transcript.updated` and `call.analyzed`. */
   readonly webhookEvents: WebhookEvents;
   readonly http: JobsHttpDeps;
+}
+
+/** The model client of post-call analysis; none without `OPENAI_API_KEY` (the jobs then fail saying so: never a fake). */
+function callAnalystOf(config: Config): CallAnalyst | undefined {
+  const { apiKey, baseUrl } = config.openai;
+  if (apiKey === undefined) return undefined;
+  return new CallAnalyst({ apiKey, baseUrl, defaultModel: config.analysis.model, requestTimeoutMs: config.analysis.requestTimeoutMs });
+}
+
+/** An attempt makes at most five requests (summary; extraction and evaluation, each retried once). */
+function analysisAttemptTimeoutMs(config: Config): number {
+  return 5 * config.analysis.requestTimeoutMs + 10_000;
 }
 
 export function createBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
@@ -46,7 +67,8 @@ export function createBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
     clock,
     logger: logger.child({ component: 'jobs' }),
     handlers: [
-      ...callLifecycleHandlers({ webhooks: webhookEvents, onCallEnded: deps.onCallEnded ?? [] }),
+      ...callLifecycleHandlers({ webhooks: webhookEvents, onCallEnded: [enqueueCallAnalysis({ maxAttempts: config.analysis.maxAttempts }), ...(deps.onCallEnded ?? [])] }),
+      callAnalysisHandler({ analyst: callAnalystOf(config), webhooks: webhookEvents, onCallAnalyzed: deps.onCallAnalyzed ?? [], timeoutMs: analysisAttemptTimeoutMs(config) }),
       webhookDeliveryHandler(deliverer, { timeoutMs: config.webhooks.timeoutMs }),
       ...(deps.handlers ?? []),
     ],

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { analysisConfigOf, type AnalysisConfig } from './analysis.ts';
 import { envIssueMessage } from './env-issues.ts';
 import { identityConfigOf, identityProblems, type IdentityConfig } from './identity.ts';
 import { jobsConfigOf, webhooksConfigOf, type JobsConfig, type WebhooksConfig } from './jobs.ts';
@@ -36,6 +37,8 @@ export interface Config {
   readonly jobs: JobsConfig;
   /** Outgoing webhooks: timeout, retries, which URLs are allowed (docs/webhooks.md). */
   readonly webhooks: WebhooksConfig;
+  /** Post-call analysis: default model, request timeout, attempts (docs/analysis.md). */
+  readonly analysis: AnalysisConfig;
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
   readonly openai: {
     readonly apiKey: string | undefined;
@@ -89,6 +92,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     mail: mailConfigOf(e, publicUrl),
     jobs: jobsConfigOf(e),
     webhooks: webhooksConfigOf(e, e.NODE_ENV),
+    analysis: analysisConfigOf(e),
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     openai: {
       apiKey: e.OPENAI_API_KEY,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { identityEnvShape } from './identity.ts';
+import { analysisEnvShape } from './analysis.ts';
 import { jobsEnvShape } from './jobs.ts';
 import { mailEnvShape } from './mail.ts';
 import { securityEnvShape } from './security.ts';
@@ -48,6 +49,7 @@ export const envSchema = z.object({
   ...identityEnvShape,
   ...mailEnvShape,
   ...jobsEnvShape,
+  ...analysisEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;

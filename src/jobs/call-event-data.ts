@@ -1,4 +1,5 @@
 import type { CallRow } from '../store/schema/calls.ts';
+import type { CallAnalysisRow } from '../store/schema/call-analyses.ts';
 import type { JsonObject } from '../store/schema/jobs.ts';
 import type { TranscriptItemRow } from '../store/schema/transcript-items.ts';
 
@@ -41,5 +42,22 @@ export function callEndedData(call: CallRow, transcript: readonly TranscriptItem
       endMs: item.endMs,
       interrupted: item.interrupted,
     })),
+  };
+}
+
+/** `data` of `call.analyzed`: the call and its analysis (skipped with a reason, or its outputs). */
+export function callAnalyzedData(call: CallRow, analysis: CallAnalysisRow): JsonObject {
+  return {
+    call: { ...callFields(call), status: call.status, endedAt: call.endedAt?.toISOString() ?? null, durationMs: call.durationMs },
+    analysis: {
+      status: analysis.status,
+      reason: analysis.reason,
+      summary: analysis.summary,
+      extraction: analysis.extraction,
+      evaluation: analysis.evaluation,
+      model: analysis.model,
+      usage: analysis.usage === null ? null : { ...analysis.usage },
+      analyzedAt: analysis.analyzedAt.toISOString(),
+    },
   };
 }

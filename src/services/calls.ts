@@ -32,6 +32,7 @@ export function snapshotAgent(agent: AgentRow): AgentSnapshot {
     maxDurationS: agent.maxDurationS,
     warningBeforeEndS: agent.warningBeforeEndS,
     warningMessage: agent.warningMessage,
+    analysis: agent.analysis,
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentTemplates } from '../../services/agent-templates.ts';
+import { analysisPlanSchema } from '../../services/call-analysis/plan-schema.ts';
 import type { AgentRow } from '../../store/schema/agents.ts';
 
 export const agentIdParams = z.strictObject({ agentId: z.uuid() });
@@ -27,7 +28,7 @@ export const agentFieldsSchema = z.strictObject({
     .describe('An engine this server implements (today `openai-realtime`); any other is refused with engine_not_available listing them'),
   engineOptions: jsonObject.optional(),
   tools: z.array(toolSchema).max(64).optional(),
-  analysis: jsonObject.optional(),
+  analysis: analysisPlanSchema.optional().describe('Post-call analysis (docs/analysis.md); {} for none'),
   coaching: jsonObject.optional(),
   maxDurationS: z.number().int().min(10).max(4 * 3600).optional(),
   warningBeforeEndS: z.number().int().min(0).max(600).optional(),
@@ -52,7 +53,7 @@ export const agentSchema = z
     engine: z.string(),
     engineOptions: jsonObject,
     tools: z.array(z.object({ name: z.string(), description: z.string(), parameters: jsonObject })),
-    analysis: jsonObject,
+    analysis: z.record(z.string(), z.unknown()).describe('The post-call analysis plan (docs/analysis.md)'),
     coaching: jsonObject,
     maxDurationS: z.number().int(),
     warningBeforeEndS: z.number().int(),

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { AnalysisPlan } from '../../core/analysis-plan.ts';
 import { lifecycleColumns } from './columns.ts';
 import { tenants } from './tenants.ts';
 import { users } from './users.ts';
@@ -29,7 +30,8 @@ export const agents = pgTable(
     engine: text('engine').notNull(),
     engineOptions: jsonb('engine_options').$type<Record<string, unknown>>().notNull().default({}),
     tools: jsonb('tools').$type<AgentTool[]>().notNull().default([]),
-    analysis: jsonb('analysis').$type<Record<string, unknown>>().notNull().default({}),
+    /** What is done with each call once it ends (docs/analysis.md); `{}` for nothing. */
+    analysis: jsonb('analysis').$type<AnalysisPlan>().notNull().default({}),
     coaching: jsonb('coaching').$type<Record<string, unknown>>().notNull().default({}),
     maxDurationS: integer('max_duration_s').notNull(),
     /** Seconds before the maximum duration at which the warning is spoken; 0 disables it. */

@@ -1,4 +1,5 @@
 import { index, integer, jsonb, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import type { AnalysisPlan } from '../../core/analysis-plan.ts';
 import { callStatuses } from '../../core/call-lifecycle.ts';
 import { instant, lifecycleColumns } from './columns.ts';
 import { agents } from './agents.ts';
@@ -22,6 +23,8 @@ export interface AgentSnapshot {
   readonly maxDurationS: number;
   readonly warningBeforeEndS: number;
   readonly warningMessage: string | null;
+  /** The agent's post-call analysis plan; absent in calls stored before plans were snapshotted. */
+  readonly analysis?: AnalysisPlan | undefined;
 }
 
 /** Token and audio usage reported by the engine, summed over the call. */

@@ -16,3 +16,4 @@ export * from './jobs.ts';
 export * from './webhook-endpoints.ts';
 export * from './webhook-events.ts';
 export * from './webhook-deliveries.ts';
+export * from './call-analyses.ts';

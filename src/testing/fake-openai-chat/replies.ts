@@ -5,7 +5,8 @@ import type { ChatCompletionRequest } from './request-schema.ts';
  * - `text`: an assistant message (`finishReason` defaults to `stop`);
  * - `json`: a structured output: `value` serialised as the content; with a `json_schema` response
  *   format it must match the request's schema (a mismatch is a 500 naming the problems: the test
- *   scripted the wrong shape);
+ *   scripted the wrong shape); `unchecked: true` (`offSchema(value)`) sends it anyway, as a model does
+ *   when the schema is not strict or uses a keyword strict mode does not enforce (`format`, `pattern`);
  * - `tool_calls`: function calls (`arguments` serialised);
  * - `error`: an OpenAI error body with `status` (500, 429, 400, 503…);
  * - `timeout`: never answers; the client's timeout (or `close()`) ends it;
@@ -14,7 +15,7 @@ import type { ChatCompletionRequest } from './request-schema.ts';
  */
 export type ScriptedReply =
   | { readonly kind: 'text'; readonly content: string; readonly finishReason?: 'stop' | 'length' | 'content_filter' }
-  | { readonly kind: 'json'; readonly value: unknown }
+  | { readonly kind: 'json'; readonly value: unknown; readonly unchecked?: boolean }
   | { readonly kind: 'tool_calls'; readonly calls: readonly { readonly name: string; readonly arguments: unknown }[] }
   | { readonly kind: 'error'; readonly status: number; readonly code?: string; readonly message?: string }
   | { readonly kind: 'timeout' }
@@ -26,6 +27,8 @@ export type Responder = (request: ChatCompletionRequest, index: number) => Scrip
 
 export const text = (content: string): ScriptedReply => ({ kind: 'text', content });
 export const json = (value: unknown): ScriptedReply => ({ kind: 'json', value });
+/** A structured answer that deliberately does not fit the request's schema (what a non-strict schema lets through). */
+export const offSchema = (value: unknown): ScriptedReply => ({ kind: 'json', value, unchecked: true });
 export const failure = (status: number, code?: string): ScriptedReply => ({ kind: 'error', status, ...(code === undefined ? {} : { code }) });
 
 export interface OpenAiErrorBody {
@@ -103,4 +106,19 @@ export function streamChunks(base: { id: string; created: number; model: string 
   chunks.push(chunk({}, finishReason));
   if (usage !== null) chunks.push({ ...base, object: 'chat.completion.chunk', choices: [], usage });
   return chunks;
+}
+
+/**
+ * A responder that answers each request from the script of its structured output's name
+ * (`response_format.json_schema.name`), or from `text` when it asks for plain text, in order: tests
+ * of code that makes several kinds of requests script each kind apart. A request with nothing left
+ * in its script gets a 500 naming it (the test did not expect it).
+ */
+export function scriptByFormat(scripts: Readonly<Record<string, readonly ScriptedReply[]>>): Responder {
+  const queues = new Map(Object.entries(scripts).map(([name, replies]) => [name, [...replies]]));
+  return (request) => {
+    const format = request.response_format;
+    const name = format?.type === 'json_schema' ? format.json_schema.name : 'text';
+    return queues.get(name)?.shift() ?? { kind: 'error', status: 500, message: `fake: no scripted reply left for "${name}"` };
+  };
 }
