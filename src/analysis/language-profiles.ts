@@ -1,7 +1,7 @@
 /**
  * Per-language constants of the analyser. Pause and monotone thresholds follow AURA's language
- * configuration (converted from its units, see docs/speech-analysis.md); syllables per word were
- * measured on the fixture texts' training half (scripts/make-analysis-fixtures.ts).
+ * configuration (converted from its units, see docs/speech-analysis.md); nuclei per word were
+ * measured by scripts/calibrate-syllable-rate.ts on calibration texts the accuracy tests never see.
  */
 
 import type { AnalysisLanguage } from './types.ts';
@@ -20,8 +20,8 @@ export interface LanguageProfile {
 }
 
 const PROFILES: Readonly<Record<AnalysisLanguage, LanguageProfile>> = {
-  en: { longPauseMs: 2500, monotoneSemitones: 2.0, nucleiPerWord: 1.45 },
-  fr: { longPauseMs: 2000, monotoneSemitones: 1.3, nucleiPerWord: 1.45 },
+  en: { longPauseMs: 2500, monotoneSemitones: 2.0, nucleiPerWord: 1.53 },
+  fr: { longPauseMs: 2000, monotoneSemitones: 1.3, nucleiPerWord: 1.5 },
 };
 
 export function languageProfile(language: AnalysisLanguage): LanguageProfile {
