@@ -231,6 +231,11 @@ function sustainedVowelF0(tmp: string, voice: string, setting: number): number {
   const vowel = trim(
     synthesise(tmp, voice, ['-m', '-p', String(setting), '-s', '80'], '<speak><prosody range="x-low">[[A::::::::::]]</prosody></speak>'),
   );
+  return medianHarmonicContrastF0(vowel);
+}
+
+/** Median harmonic-contrast F0 over the 128 ms windows of `vowel` that are voiced throughout. */
+function medianHarmonicContrastF0(vowel: Int16Array): number {
   const size = 2048;
   const estimates: number[] = [];
   // espeak-ng breaks the long vowel into stretches with silences between: windows that are not wholly
@@ -253,12 +258,19 @@ function sustainedVowelF0(tmp: string, voice: string, setting: number): number {
   return Number((estimates[Math.floor(estimates.length / 2)] ?? 0).toFixed(2));
 }
 
-function makePitchFiles(tmp: string): { file: string; voice: string; pitchSetting: number; expectedF0Hz: number }[] {
+function makePitchFiles(tmp: string): { file: string; voice: string; pitchSetting: number; expectedF0Hz: number; sentenceHarmonicF0Hz: number }[] {
   return PITCH_PLAN.map((plan) => {
     const samples = synthesise(tmp, plan.voice, ['-m', '-p', String(plan.setting)], `<speak><prosody range="x-low">${plan.text}</prosody></speak>`);
     const file = `pitch-${plan.voice.replace('+', '-')}-p${plan.setting}.wav`;
     writeWav(file, samples);
-    return { file, voice: plan.voice, pitchSetting: plan.setting, expectedF0Hz: sustainedVowelF0(tmp, plan.voice, plan.setting) };
+    return {
+      file,
+      voice: plan.voice,
+      pitchSetting: plan.setting,
+      expectedF0Hz: sustainedVowelF0(tmp, plan.voice, plan.setting),
+      // The same frequency-domain measurement on the sentence itself (its steady 128 ms windows).
+      sentenceHarmonicF0Hz: medianHarmonicContrastF0(samples),
+    };
   });
 }
 

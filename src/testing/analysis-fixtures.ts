@@ -28,7 +28,10 @@ export interface PitchFixture {
   readonly file: string;
   readonly voice: string;
   readonly pitchSetting: number;
+  /** F0 of a sustained vowel at the same voice and setting (harmonic contrast, frequency domain). */
   readonly expectedF0Hz: number;
+  /** The same measurement on the sentence's steady windows. */
+  readonly sentenceHarmonicF0Hz: number;
 }
 
 export interface AnalysisManifest {
@@ -45,8 +48,8 @@ export function loadFixtureSamples(file: string): Int16Array {
   return decodeWav(new Uint8Array(readFileSync(join(FIXTURES, file)))).samples;
 }
 
-export function loadFixtureJson<T>(file: string): T {
-  return JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as T;
+export function loadFixtureJson(file: string): unknown {
+  return JSON.parse(readFileSync(join(FIXTURES, file), 'utf8'));
 }
 
 /** Runs a fresh analyser over `samples`, pushed in chunks of `chunk` samples (uneven on purpose). */
