@@ -61,7 +61,8 @@ describe('the live call registry’s audio observer factories', () => {
       logger: silentLogger(),
       engines: () => ({ engine }),
       audioObservers: [
-        (call) => {
+        (call, formats) => {
+          expect(formats).toEqual({ caller: PCM16_24K, agent: PCM16_24K });
           asked.push(call);
           return Promise.resolve([observer]);
         },

@@ -1,3 +1,4 @@
+import type { AudioFormat } from './audio/format.ts';
 import type { Clock } from './core/clock.ts';
 import type { ErrorCode } from './core/errors.ts';
 import { isUuid } from './core/ids.ts';
@@ -15,12 +16,23 @@ import type { CallConnector, StartCallParams, StartCallResult } from './transpor
 /** An engine by name, or why it cannot run here (e.g. its API key is not configured). */
 export type EngineLookup = (name: string) => { readonly engine: Engine } | { readonly unavailable: string };
 
+/** The caller's audio formats on this call's transport: what observers will be shown. */
+export interface CallAudioFormats {
+  /** Caller audio (`onCallerAudio`): the transport's input format. */
+  readonly caller: AudioFormat;
+  /** Agent audio (`onAgentAudio`): the transport's output format. */
+  readonly agent: AudioFormat;
+}
+
 /**
  * The audio observers of one call (a recording, live speech analytics), chosen by the composition root
  * from the call's agent snapshot. Runs once when a caller joins, before the session starts; a rejection
  * is logged and the call runs without observers (a broken recorder never refuses a call).
  */
-export type CallAudioObserverFactory = (call: CallRow) => readonly CallAudioObserver[] | Promise<readonly CallAudioObserver[]>;
+export type CallAudioObserverFactory = (
+  call: CallRow,
+  formats: CallAudioFormats,
+) => readonly CallAudioObserver[] | Promise<readonly CallAudioObserver[]>;
 
 export interface LiveCallRegistryDeps {
   readonly db: Database;
@@ -75,7 +87,7 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
     }
     const { agentSnapshot: agent } = call;
     const callLogger = logger.child({ callId, tenantId: call.tenantId, engine: agent.engine });
-    const observers = await this.#observersFor(call, callLogger);
+    const observers = await this.#observersFor(call, { caller: transport.inputFormat, agent: transport.outputFormat }, callLogger);
     // The caller may have joined twice while the observers were being made.
     if (this.#sessions.has(callId)) {
       await Promise.all(observers.map((observer) => observer.close(clock.nowMs()).catch(() => undefined)));
@@ -107,11 +119,11 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
     return { ok: true };
   }
 
-  async #observersFor(call: CallRow, logger: Logger): Promise<readonly CallAudioObserver[]> {
+  async #observersFor(call: CallRow, formats: CallAudioFormats, logger: Logger): Promise<readonly CallAudioObserver[]> {
     const observers: CallAudioObserver[] = [];
     for (const factory of this.#deps.audioObservers ?? []) {
       try {
-        observers.push(...(await factory(call)));
+        observers.push(...(await factory(call, formats)));
       } catch (error) {
         logger.error({ err: error }, 'call audio observer could not be created; the call goes on without it');
       }

@@ -88,3 +88,25 @@ describe('createWavFileWriter', () => {
     expect((await stat(join(dir, 'long.wav'))).size).toBe(44 + 3000 * 1920);
   });
 });
+
+describe('createWavFileWriter with headerUpdateBytes', () => {
+  it('keeps the header sizes close behind the data while writing, so a crashed file declares its audio', async () => {
+    const path = join(dir, 'periodic.wav');
+    const writer = await createWavFileWriter(path, { sampleRateHz: 8000, channels: 2, headerUpdateBytes: 32_000 });
+    const second = new Int16Array(16_000); // 1 s of stereo at 8 kHz = 32 000 bytes
+    writer.write(second);
+    await writer.drained();
+    let bytes = await readFile(path);
+    expect(bytes.readUInt32LE(40)).toBe(32_000);
+    expect(bytes.readUInt32LE(4)).toBe(36 + 32_000);
+    writer.write(new Int16Array(8000)); // half a second more: below the interval, not declared yet
+    await writer.drained();
+    bytes = await readFile(path);
+    expect(bytes.readUInt32LE(40)).toBe(32_000);
+    // A tool that trusts the declared size reads the first second; the file is a valid WAV as it is.
+    expect(decodeWav(new Uint8Array(bytes)).samples.length).toBe(16_000);
+    expect(writer.maxQueuedBytes).toBe(32_000);
+    await writer.close();
+    expect((await readFile(path)).readUInt32LE(40)).toBe(48_000);
+  });
+});

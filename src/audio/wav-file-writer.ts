@@ -3,6 +3,8 @@
  * Writes are queued in order and coalesced into one `writev` per batch; the RIFF and data sizes are
  * patched when the writer closes. Until then the header carries 0xFFFFFFFF sizes, the convention for
  * "unknown length", so a file left behind by a crash still opens in most tools (and in `decodeWav`).
+ * With `headerUpdateBytes`, the sizes are also patched every time that much more audio is on disk, so
+ * a crashed file declares all but its last moments even to tools that do not know the convention.
  */
 
 import { Buffer } from 'node:buffer';
@@ -15,6 +17,8 @@ import { WAV_HEADER_BYTES, assertWavLayout, wavHeader } from './wav.ts';
 export interface WavFileWriterOptions {
   readonly sampleRateHz: number;
   readonly channels: number;
+  /** Patch the header sizes whenever this many more data bytes are on disk (default: only at close). */
+  readonly headerUpdateBytes?: number;
 }
 
 /** An open WAV recording. Not safe to use after `close()`. */
@@ -28,6 +32,8 @@ export interface WavFileWriter {
   readonly durationMs: number;
   /** Bytes accepted but not yet on disk: watch this for back-pressure if the disk is slow. */
   readonly queuedBytes: number;
+  /** The most bytes ever queued at once. */
+  readonly maxQueuedBytes: number;
   /**
    * Queues interleaved samples (a whole number of frames). Copies them at once, so the caller may
    * reuse its buffer. Never throws for I/O: a write failure is kept and reported by `drained()` and
@@ -53,7 +59,11 @@ class FileWavWriter implements WavFileWriter {
   readonly #handle: FileHandle;
   #queue: Uint8Array[] = [];
   #queuedBytes = 0;
+  #maxQueuedBytes = 0;
   #acceptedBytes = 0;
+  readonly #headerUpdateBytes: number;
+  /** Data bytes the header declared at its last patch. */
+  #declaredBytes = 0;
   /** File offset of the next batch. */
   #position = WAV_HEADER_BYTES;
   #pumping: Promise<void> | undefined;
@@ -65,6 +75,7 @@ class FileWavWriter implements WavFileWriter {
     this.#handle = handle;
     this.sampleRateHz = options.sampleRateHz;
     this.channels = options.channels;
+    this.#headerUpdateBytes = options.headerUpdateBytes ?? Number.POSITIVE_INFINITY;
   }
 
   get frames(): number {
@@ -77,6 +88,10 @@ class FileWavWriter implements WavFileWriter {
 
   get queuedBytes(): number {
     return this.#queuedBytes;
+  }
+
+  get maxQueuedBytes(): number {
+    return this.#maxQueuedBytes;
   }
 
   write(interleavedSamples: Int16Array): void {
@@ -92,6 +107,7 @@ class FileWavWriter implements WavFileWriter {
     }
     this.#acceptedBytes += bytes.length;
     this.#queuedBytes += bytes.length;
+    if (this.#queuedBytes > this.#maxQueuedBytes) this.#maxQueuedBytes = this.#queuedBytes;
     this.#queue.push(bytes);
     this.#pumping ??= this.#pump();
   }
@@ -109,17 +125,21 @@ class FileWavWriter implements WavFileWriter {
   async #close(): Promise<void> {
     try {
       while (this.#pumping !== undefined) await this.#pumping;
-      if (this.#failure === undefined) {
-        const header = wavHeader(this.sampleRateHz, this.channels, this.#acceptedBytes);
-        await this.#handle.write(header, 4, 4, 4);
-        await this.#handle.write(header, 40, 4, 40);
-      }
+      if (this.#failure === undefined) await this.#patchSizes(this.#acceptedBytes);
     } catch (error) {
       this.#failure ??= asError(error);
     } finally {
       await this.#handle.close();
     }
     if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  /** Rewrites the RIFF and data sizes for `dataBytes` bytes of samples. */
+  async #patchSizes(dataBytes: number): Promise<void> {
+    const header = wavHeader(this.sampleRateHz, this.channels, dataBytes);
+    await this.#handle.write(header, 4, 4, 4);
+    await this.#handle.write(header, 40, 4, 40);
+    this.#declaredBytes = dataBytes;
   }
 
   /** Writes batches until the queue is empty. Never rejects: failures land in `#failure`. */
@@ -132,6 +152,8 @@ class FileWavWriter implements WavFileWriter {
         await writeFully(this.#handle, batch, total, this.#position);
         this.#position += total;
         this.#queuedBytes -= total;
+        const onDisk = this.#position - WAV_HEADER_BYTES;
+        if (onDisk - this.#declaredBytes >= this.#headerUpdateBytes) await this.#patchSizes(onDisk);
       }
     } catch (error) {
       this.#failure = asError(error);

@@ -29,6 +29,8 @@ export interface TestCallOptions {
   readonly options?: Partial<CallSessionOptions>;
   readonly logger?: Logger;
   readonly observers?: readonly CallAudioObserver[];
+  /** The clock every fake shares (default a new `ManualClock`). */
+  readonly clock?: ManualClock;
   /** Call `start()` and wait for it (default true). */
   readonly start?: boolean;
 }
@@ -48,7 +50,7 @@ export interface TestCall {
 
 /** Builds a call over fakes and (by default) starts it. */
 export async function startTestCall(options: TestCallOptions = {}): Promise<TestCall> {
-  const clock = new ManualClock();
+  const clock = options.clock ?? new ManualClock();
   const transport = new FakeTransport({ ...options.transport, clock });
   const engine = new ScriptedEngine({ ...options.engine, clock });
   const sink = new RecordingSink();
