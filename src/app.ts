@@ -13,6 +13,7 @@ import { socketIoOriginOptions } from './http/security/browser-security.ts';
 import { limitCallStarts } from './http/security/call-start-limiter.ts';
 import { createEngineLookup, implementedEngines } from './engine-catalogue.ts';
 import { LiveCallRegistry } from './live-calls.ts';
+import { createRecordings } from './recordings.ts';
 import { CallService } from './services/calls.ts';
 import { Companies } from './services/companies/companies.ts';
 import { CompanyMembers } from './services/companies/members.ts';
@@ -110,9 +111,21 @@ export async function createApplication(config: Config, logger: Logger, override
     await prepareIdentity(database.db, identity, logger, { signupEnabled: config.identity.signupEnabled });
     guards = await createAbuseGuards({ config: config.security, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, db: database.db, clock, logger });
     const joinWindowMs = config.security.callJoinWindowS * 1000;
-    const liveCalls = new LiveCallRegistry({ db: database.db, clock, logger, engines: createEngineLookup(config), maxCallDurationS: config.security.maxCallDurationS, joinWindowMs });
+    const recordings = createRecordings({ config, db: database.db, clock, logger });
+    const liveCalls = new LiveCallRegistry({
+      db: database.db,
+      clock,
+      logger,
+      engines: createEngineLookup(config),
+      maxCallDurationS: config.security.maxCallDurationS,
+      joinWindowMs,
+      audioObservers: [recordings.observers],
+    });
     const calls = new CallService({ db: database.db, clock, liveCalls, joinWindowMs });
-    const jobs = createBackgroundJobs({ config, db: database.db, clock, logger, calls });
+    const jobs = createBackgroundJobs({ config, db: database.db, clock, logger, calls, handlers: [...recordings.handlers] });
+    const retention = recordings.scheduler(() => {
+      jobs.pool.wake();
+    });
     const openGuards = guards;
     const telephony = createTelephony({
       config,
@@ -146,6 +159,7 @@ export async function createApplication(config: Config, logger: Logger, override
       twilio: telephony.http,
       ivr: telephony.ivr,
       jobs: jobs.http,
+      recordings: recordings.service(calls),
       engines: implementedEngines,
     });
     // The same credentials as HTTP; a connection without them is refused before any audio flows.
@@ -163,6 +177,7 @@ export async function createApplication(config: Config, logger: Logger, override
       clock,
     });
     jobs.pool.start();
+    retention.start();
     let closing: Promise<void> | undefined;
     return {
       http,
@@ -177,6 +192,7 @@ export async function createApplication(config: Config, logger: Logger, override
           await webSocket.close();
           await twilioMedia.close();
           await http.close();
+          await retention.stop();
           // Running jobs get JOB_SHUTDOWN_GRACE_MS to finish; the rest are given back to the queue.
           await jobs.pool.stop();
           await openGuards.close();

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +15,9 @@ import { insertPhoneNumber } from '../store/queries/phone-numbers.ts';
 import { insertWebhookDelivery } from '../store/queries/webhook-deliveries.ts';
 import { insertWebhookEvent } from '../store/queries/webhook-events.ts';
 import { jobs } from '../store/schema/jobs.ts';
+import { recordingsRoot } from '../services/recordings/recording-files.ts';
+import { ManualClock } from '../testing/job-fixtures.ts';
+import { createRecordedCall, recordCallFixture } from '../testing/recording-fixtures.ts';
 import { enqueue } from '../jobs/queue.ts';
 import { startFakeTwilioRest, type FakeTwilioRest } from '../testing/fake-twilio-rest/index.ts';
 import { newCallSid, TEST_TWILIO_ACCOUNT_SID, TEST_TWILIO_AUTH_TOKEN, voiceParams } from '../testing/twilio-webhooks.ts';
@@ -85,6 +91,16 @@ async function outboundRequest(w: World): Promise<Request> {
 }
 
 /** A dead job of our tenant, on the owner's call (one per request: a retry consumes it); returns its id. */
+/** A fresh ended call of the owner with a finished recording (its file under the matrix's DATA_DIR). */
+async function recordedCallOf(w: World): Promise<string> {
+  const clock = new ManualClock();
+  const agent = await getTenantDefaultAgent(app.database.db, { tenantId: w.tenant.id });
+  if (!agent) throw new Error('no default agent');
+  const call = await createRecordedCall(app.database.db, clock, { tenantId: w.tenant.id, agent, userId: w.owner.id });
+  await recordCallFixture(app.database.db, clock, { root: recordingsRoot(app.config.dataDir), call, seconds: 1 });
+  return call.id;
+}
+
 async function deadJobOf(w: World): Promise<string> {
   const { job } = await enqueue(app.database.db, { tenantId: w.tenant.id, callId: w.ownerCallId, kind: 'analysis.summary', payload: {}, at: new Date() });
   await app.database.db.update(jobs).set({ status: 'dead', lastError: 'matrix' }).where(eq(jobs.id, job.id));
@@ -249,6 +265,13 @@ const matrix: Readonly<Record<string, Entry>> = {
   'GET /v1/calls/:callId/jobs': guarded({ owner: 200, admin: 200, keyRead: 200, member: 404, stranger: 404, strangerKey: 404 }, (w) => ({ url: `/v1/calls/${w.ownerCallId}/jobs` })),
   'GET /v1/jobs': guarded({ admin: 200, keyAdmin: 200, stranger: 200, strangerKey: 200 }),
   'POST /v1/jobs/:jobId/retry': guarded({ admin: 200, keyAdmin: 200, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/jobs/${await deadJobOf(w)}/retry` })),
+  // Recordings (docs/recordings.md): a call's recording like the call; the tenant's list needs `admin`.
+  'GET /v1/calls/:callId/recording': guarded({ owner: 200, admin: 200, keyRead: 200, member: 404, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/calls/${await recordedCallOf(w)}/recording` })),
+  'GET /v1/calls/:callId/recording/metadata': guarded({ owner: 200, admin: 200, keyRead: 200, member: 404, stranger: 404, strangerKey: 404 }, async (w) => ({
+    url: `/v1/calls/${await recordedCallOf(w)}/recording/metadata`,
+  })),
+  'DELETE /v1/calls/:callId/recording': guarded({ owner: 204, admin: 204, keyWrite: 204, member: 404, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/calls/${await recordedCallOf(w)}/recording` })),
+  'GET /v1/recordings': guarded({ admin: 200, keyAdmin: 200, stranger: 200, strangerKey: 200 }),
   'POST /v1/webhooks': guarded({ admin: 201, keyAdmin: 201, stranger: 201, strangerKey: 201 }, () => ({ payload: { url: 'http://127.0.0.1:9/matrix', events: ['call.ended'] } })),
   'GET /v1/webhooks': guarded({ admin: 200, keyAdmin: 200, stranger: 200, strangerKey: 200 }),
   'GET /v1/webhooks/:endpointId': webhookEntry(200, (ids) => `/v1/webhooks/${ids.endpointId}`),
@@ -263,6 +286,7 @@ const operatorKey = 'matrix-operator-key-0123456789abcdefghij';
 let app: TestApplication;
 let passwordHash: string;
 let fakeTwilio: FakeTwilioRest;
+const matrixDataDir = mkdtempSync(join(tmpdir(), 'switchboard-matrix-'));
 beforeAll(async () => {
   fakeTwilio = await startFakeTwilioRest({ accountSid: TEST_TWILIO_ACCOUNT_SID, authToken: TEST_TWILIO_AUTH_TOKEN });
   app = await startTestApplication({
@@ -273,6 +297,7 @@ beforeAll(async () => {
       },
     },
     env: {
+      DATA_DIR: matrixDataDir,
       ADMIN_API_KEY: operatorKey,
       CORS_ORIGINS: 'https://app.example',
       RATE_LIMIT_PER_IP: '1000000',
@@ -293,6 +318,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   await fakeTwilio.close();
+  rmSync(matrixDataDir, { recursive: true, force: true });
 });
 
 const routeKey = (method: string, url: string) => `${method} ${url}`;

@@ -23,6 +23,7 @@ import { authenticationPlugin } from './authentication.ts';
 import { callRoutes } from './calls/routes.ts';
 import { envelopeOf, sendError } from './error-envelope.ts';
 import { healthRoutes } from './health/routes.ts';
+import type { RecordingService } from '../services/recordings/recordings.ts';
 import type { JobsHttpDeps } from './jobs/deps.ts';
 import { jobRoutes } from './jobs/routes.ts';
 import type { IdentityHttpDeps } from './identity-deps.ts';
@@ -38,6 +39,7 @@ import { twilioWebhookRoutes } from './twilio/webhook-routes.ts';
 import type { IvrWebhooks } from './twilio-ivr/ivr-webhooks.ts';
 import { twilioIvrRoutes } from './twilio-ivr/routes.ts';
 import { lydiaPhoneNumberRoutes } from './twilio/lydia-phone-number-routes.ts';
+import { recordingRoutes } from './recordings/routes.ts';
 import { userRoutes } from './users/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 
@@ -60,6 +62,8 @@ export interface HttpDeps {
   readonly ivr: IvrWebhooks;
   /** Post-call jobs and webhooks (`src/http/jobs/`, `src/http/webhooks/`). */
   readonly jobs: JobsHttpDeps;
+  /** Call recordings: download, metadata, deletion (`src/http/recordings/`, docs/recordings.md). */
+  readonly recordings: RecordingService;
   /** The engines this server implements (`src/engine-catalogue.ts`): what an agent may name. */
   readonly engines: readonly string[];
 }
@@ -125,6 +129,7 @@ export async function buildApp(deps: HttpDeps) {
         { name: 'aura', description: 'Compatibility surface for AURA clients: /api/v1/auth, /api/v1/user (docs/aura.md)' },
         { name: 'twilio', description: 'Twilio webhooks, signed with X-Twilio-Signature (docs/twilio.md)' },
         { name: 'jobs', description: 'Post-call jobs: status per call, retry (docs/jobs.md)' },
+        { name: 'recordings', description: 'Call recordings: stereo WAV download, metadata, deletion (docs/recordings.md)' },
         { name: 'webhooks', description: 'Signed webhooks: endpoints, secrets, delivery log, redelivery (docs/webhooks.md)' },
         { name: 'phone-numbers', description: 'The tenant’s phone numbers and the agent each answers with' },
       ],
@@ -160,6 +165,7 @@ export async function buildApp(deps: HttpDeps) {
     await authenticated.register(apiKeyRoutes, { prefix: '/v1/api-keys', identity: deps.identity });
     await authenticated.register(callRoutes, { prefix: '/v1/calls', calls: deps.calls });
     await authenticated.register(jobRoutes, { prefix: '/v1', jobs: deps.jobs.jobs });
+    await authenticated.register(recordingRoutes, { prefix: '/v1', recordings: deps.recordings });
     await authenticated.register(webhookRoutes, { prefix: '/v1/webhooks', webhooks: deps.jobs.webhooks, clock: deps.jobs.clock, wake: deps.jobs.wake });
     await authenticated.register(agentRoutes, { prefix: '/v1/agents', db: deps.database.db, engines: deps.engines });
     await authenticated.register(aeroRoutes, { prefix: '/api/calls', calls: deps.calls, db: deps.database.db });

@@ -33,6 +33,7 @@ export function snapshotAgent(agent: AgentRow): AgentSnapshot {
     warningBeforeEndS: agent.warningBeforeEndS,
     warningMessage: agent.warningMessage,
     analysis: agent.analysis,
+    recording: agent.recording,
   };
 }
 

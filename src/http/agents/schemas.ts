@@ -13,6 +13,15 @@ const toolSchema = z.strictObject({
 
 const jsonObject = z.record(z.string(), z.unknown());
 
+/** Recording settings; sent whole (a missing `retentionDays` or `transcribe` takes its default). */
+const recordingSchema = z
+  .strictObject({
+    enabled: z.boolean().describe('Record this agent’s calls: one stereo WAV per call, caller left, agent right'),
+    retentionDays: z.number().int().min(1).max(3650).default(30).describe('Days a recording is kept, then deleted by the retention job'),
+    transcribe: z.boolean().default(false).describe('Re-transcribe each recording with word timings after the call (needs OPENAI_API_KEY)'),
+  })
+  .describe('Call recording (docs/recordings.md)');
+
 /** Editable fields; every one optional so the same shape serves create (over a template) and update. */
 export const agentFieldsSchema = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),
@@ -33,6 +42,7 @@ export const agentFieldsSchema = z.strictObject({
   maxDurationS: z.number().int().min(10).max(4 * 3600).optional(),
   warningBeforeEndS: z.number().int().min(0).max(600).optional(),
   warningMessage: z.string().max(1000).nullable().optional(),
+  recording: recordingSchema.optional(),
 });
 
 export const createAgentBody = agentFieldsSchema.extend({
@@ -58,6 +68,7 @@ export const agentSchema = z
     maxDurationS: z.number().int(),
     warningBeforeEndS: z.number().int(),
     warningMessage: z.string().nullable(),
+    recording: z.object({ enabled: z.boolean(), retentionDays: z.number().int(), transcribe: z.boolean() }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -80,6 +91,7 @@ export function toAgentDto(row: AgentRow): z.infer<typeof agentSchema> {
     maxDurationS: row.maxDurationS,
     warningBeforeEndS: row.warningBeforeEndS,
     warningMessage: row.warningMessage,
+    recording: row.recording,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -18,7 +18,8 @@ export type AgentFields = Pick<
   | 'maxDurationS'
   | 'warningBeforeEndS'
   | 'warningMessage'
->;
+> &
+  Partial<Pick<AgentRow, 'recording'>>;
 
 export async function createAgent(
   db: Executor,

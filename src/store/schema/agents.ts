@@ -12,6 +12,18 @@ export interface AgentTool {
   readonly parameters: Record<string, unknown>;
 }
 
+/** Call recording, opt-in per agent (`docs/recordings.md`). */
+export interface AgentRecordingSettings {
+  /** Record this agent's calls (stereo WAV: caller left, agent right). */
+  readonly enabled: boolean;
+  /** Days a recording is kept before the retention job deletes it. */
+  readonly retentionDays: number;
+  /** Also re-transcribe each recording with word timings (`/v1/audio/transcriptions`). */
+  readonly transcribe: boolean;
+}
+
+export const defaultRecordingSettings: AgentRecordingSettings = { enabled: false, retentionDays: 30, transcribe: false };
+
 export const agents = pgTable(
   'agents',
   {
@@ -33,6 +45,7 @@ export const agents = pgTable(
     /** What is done with each call once it ends (docs/analysis.md); `{}` for nothing. */
     analysis: jsonb('analysis').$type<AnalysisPlan>().notNull().default({}),
     coaching: jsonb('coaching').$type<Record<string, unknown>>().notNull().default({}),
+    recording: jsonb('recording').$type<AgentRecordingSettings>().notNull().default(defaultRecordingSettings),
     maxDurationS: integer('max_duration_s').notNull(),
     /** Seconds before the maximum duration at which the warning is spoken; 0 disables it. */
     warningBeforeEndS: integer('warning_before_end_s').notNull().default(0),

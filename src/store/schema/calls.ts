@@ -2,7 +2,7 @@ import { index, integer, jsonb, pgEnum, pgTable, text, uuid } from 'drizzle-orm/
 import type { AnalysisPlan } from '../../core/analysis-plan.ts';
 import { callStatuses } from '../../core/call-lifecycle.ts';
 import { instant, lifecycleColumns } from './columns.ts';
-import { agents } from './agents.ts';
+import { agents, type AgentRecordingSettings } from './agents.ts';
 import { tenants } from './tenants.ts';
 import { users } from './users.ts';
 
@@ -25,6 +25,8 @@ export interface AgentSnapshot {
   readonly warningMessage: string | null;
   /** The agent's post-call analysis plan; absent in calls stored before plans were snapshotted. */
   readonly analysis?: AnalysisPlan | undefined;
+  /** Absent in snapshots taken before recordings existed: not recorded. */
+  readonly recording?: AgentRecordingSettings;
 }
 
 /** Token and audio usage reported by the engine, summed over the call. */

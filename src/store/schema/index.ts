@@ -17,3 +17,4 @@ export * from './webhook-endpoints.ts';
 export * from './webhook-events.ts';
 export * from './webhook-deliveries.ts';
 export * from './call-analyses.ts';
+export * from './recordings.ts';

@@ -1,0 +1,53 @@
+/**
+ * Call recordings, composed (part of the composition root): the observer that records calls whose
+ * agent opts in, the retention job and its periodic scheduler, and the service behind the API.
+ * See docs/recordings.md.
+ */
+import type { Config } from './config/config.ts';
+import type { Clock } from './core/clock.ts';
+import type { Logger } from './core/logger.ts';
+import type { JobHandler } from './jobs/handler.ts';
+import { recordingRetentionHandler } from './jobs/recordings/retention-handler.ts';
+import { RecordingRetentionScheduler } from './jobs/recordings/retention-scheduler.ts';
+import type { CallAudioObserverFactory } from './live-calls.ts';
+import type { CallService } from './services/calls.ts';
+import { recordingsRoot } from './services/recordings/recording-files.ts';
+import { recordingObserverFactory } from './services/recordings/recording-observers.ts';
+import { RecordingService } from './services/recordings/recordings.ts';
+import type { Database } from './store/database.ts';
+
+export interface RecordingsDeps {
+  readonly config: Config;
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface Recordings {
+  /** `<DATA_DIR>/recordings`. */
+  readonly root: string;
+  /** For `LiveCallRegistry.audioObservers`. */
+  readonly observers: CallAudioObserverFactory;
+  /** For `createBackgroundJobs({ handlers })`. */
+  readonly handlers: readonly JobHandler[];
+  /** The API's service, once the call service exists. */
+  service(calls: CallService): RecordingService;
+  /** The retention sweep timer; `start()` once the workers run, `stop()` before them. */
+  scheduler(wake: () => void): RecordingRetentionScheduler;
+}
+
+/** A recording row still `recording` this long past the longest possible call has no live writer. */
+const STALE_MARGIN_MS = 10 * 60_000;
+
+export function createRecordings(deps: RecordingsDeps): Recordings {
+  const { config, db, clock, logger } = deps;
+  const root = recordingsRoot(config.dataDir);
+  const staleAfterMs = config.security.maxCallDurationS * 1000 + STALE_MARGIN_MS;
+  return {
+    root,
+    observers: recordingObserverFactory({ db, clock, logger, root }),
+    handlers: [recordingRetentionHandler({ root, staleAfterMs })],
+    service: (calls) => new RecordingService({ db, clock, calls, root }),
+    scheduler: (wake) => new RecordingRetentionScheduler({ db, clock, logger: logger.child({ component: 'recordings' }), staleAfterMs, wake }),
+  };
+}
