@@ -18,3 +18,8 @@ export * from './webhook-events.ts';
 export * from './webhook-deliveries.ts';
 export * from './call-analyses.ts';
 export * from './recordings.ts';
+export * from './aura-sessions.ts';
+export * from './aura-analyses.ts';
+export * from './aura-feedback.ts';
+export * from './aura-milestones.ts';
+export * from './call-coaching-reports.ts';
