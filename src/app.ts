@@ -14,6 +14,7 @@ import { limitCallStarts } from './http/security/call-start-limiter.ts';
 import { createEngineLookup, implementedEngines } from './engine-catalogue.ts';
 import { LiveCallRegistry } from './live-calls.ts';
 import { createRecordings } from './recordings.ts';
+import { createAura } from './services/aura/create-aura.ts';
 import { CallService } from './services/calls.ts';
 import { Companies } from './services/companies/companies.ts';
 import { CompanyMembers } from './services/companies/members.ts';
@@ -137,6 +138,7 @@ export async function createApplication(config: Config, logger: Logger, override
     });
     const smtp = overrides.mailer === undefined && config.mail.smtpUrl !== undefined ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from }) : undefined;
     const mailer = overrides.mailer ?? smtp;
+    const aura = createAura({ db: database.db, clock, logger, openai: config.openai });
     const http = await buildApp({
       logger,
       database,
@@ -161,6 +163,7 @@ export async function createApplication(config: Config, logger: Logger, override
       jobs: jobs.http,
       recordings: recordings.service(calls),
       engines: implementedEngines,
+      aura: { sessions: aura.sessions, coaching: aura.coaching, clock, pingDatabase: () => database.ping() },
     });
     // The same credentials as HTTP; a connection without them is refused before any audio flows.
     const authenticateRealtime = realtimeAuthenticator(identity.authenticator, logger);

@@ -13,6 +13,7 @@ import type { Logger } from '../core/logger.ts';
 import type { CallService } from '../services/calls.ts';
 import type { DatabaseHandle } from '../store/database.ts';
 import { aeroRoutes } from './aero/routes.ts';
+import type { AuraHttpDeps } from './aura/deps.ts';
 import { auraRoutes } from './aura/routes.ts';
 import { agentRoutes } from './agents/routes.ts';
 import { adminRoutes } from './admin/routes.ts';
@@ -64,6 +65,8 @@ export interface HttpDeps {
   readonly jobs: JobsHttpDeps;
   /** Call recordings: download, metadata, deletion (`src/http/recordings/`, docs/recordings.md). */
   readonly recordings: RecordingService;
+  /** AURA sessions, audio analysis, coaching and progress (`src/http/aura/`, docs/aura.md). */
+  readonly aura: AuraHttpDeps;
   /** The engines this server implements (`src/engine-catalogue.ts`): what an agent may name. */
   readonly engines: readonly string[];
 }
@@ -126,7 +129,7 @@ export async function buildApp(deps: HttpDeps) {
         { name: 'api-keys', description: 'The tenant’s API keys' },
         { name: 'admin', description: 'Operator routes (ADMIN_API_KEY)' },
         { name: 'lydia', description: 'Compatibility surface for Lydia clients: /api/auth, /api/users, /api/companies (docs/lydia.md)' },
-        { name: 'aura', description: 'Compatibility surface for AURA clients: /api/v1/auth, /api/v1/user (docs/aura.md)' },
+        { name: 'aura', description: 'Compatibility surface for AURA clients: /api/v1/auth, /api/v1/user, /api/v1/sessions, WS /ws/session/{id} (docs/aura.md)' },
         { name: 'twilio', description: 'Twilio webhooks, signed with X-Twilio-Signature (docs/twilio.md)' },
         { name: 'jobs', description: 'Post-call jobs: status per call, retry (docs/jobs.md)' },
         { name: 'recordings', description: 'Call recordings: stereo WAV download, metadata, deletion (docs/recordings.md)' },
@@ -151,7 +154,7 @@ export async function buildApp(deps: HttpDeps) {
   await app.register(adminRoutes, { prefix: '/v1/admin', identity: deps.identity });
   // Seed surfaces: each an encapsulated context with its own authentication and error bodies.
   await app.register(lydiaRoutes, { prefix: '/api', identity: deps.identity, ...deps.lydia });
-  await app.register(auraRoutes, { prefix: '/api/v1', identity: deps.identity });
+  await app.register(auraRoutes, { prefix: '/api/v1', identity: deps.identity, aura: deps.aura });
   // Twilio's webhooks: public, each request proven by its X-Twilio-Signature instead of a credential.
   await app.register(twilioWebhookRoutes, deps.twilio);
   await app.register(twilioIvrRoutes, { webhooks: deps.twilio.webhooks, ivr: deps.ivr });

@@ -8,7 +8,11 @@ import { authenticationPlugin, principalOf } from '../authentication.ts';
 import { useCompatErrorBodies } from '../compat-errors.ts';
 import type { IdentityHttpDeps } from '../identity-deps.ts';
 import { loginRateLimit, signupRateLimit } from '../security/rate-limit-policies.ts';
+import { auraAudioRoutes } from './audio-routes.ts';
+import type { AuraHttpDeps } from './deps.ts';
+import { auraFeedbackRoutes, auraHealthRoute } from './feedback-routes.ts';
 import { auraErrors, auraTokenSchema, auraUserSchema, fullName, toAuraToken, toAuraUser } from './schemas.ts';
+import { auraSessionRoutes } from './session-routes.ts';
 
 /**
  * Login as JSON `{ email, password }` or as the OAuth2 password form FastAPI clients post
@@ -33,10 +37,11 @@ function acceptForms(app: FastifyInstance): void {
   });
 }
 
-/** The AURA surface's identity part (docs/aura.md), under `/api/v1`. Error bodies add `detail`. */
-export const auraRoutes: FastifyPluginAsyncZod<{ identity: IdentityHttpDeps }> = async (app, { identity }) => {
+/** The AURA surface (docs/aura.md), under `/api/v1`: identity, sessions, audio, feedback, analytics. Error bodies add `detail`. */
+export const auraRoutes: FastifyPluginAsyncZod<{ identity: IdentityHttpDeps; aura: AuraHttpDeps }> = async (app, { identity, aura }) => {
   useCompatErrorBodies(app, (_error, envelope) => ({ detail: envelope.message }));
   acceptForms(app);
+  await app.register(auraHealthRoute, { aura });
 
   app.post(
     '/auth/register',
@@ -92,5 +97,9 @@ export const auraRoutes: FastifyPluginAsyncZod<{ identity: IdentityHttpDeps }> =
       },
       async (request) => toAuraUser(await identity.accounts.updateProfile(principalOf(request), { name: request.body.full_name })),
     );
+    await authenticated.register(auraSessionRoutes, { aura });
+    await authenticated.register(auraFeedbackRoutes, { aura });
+    // Its own context: the upload body parsers apply to the audio routes only.
+    await authenticated.register(auraAudioRoutes, { aura });
   });
 };

@@ -6,6 +6,8 @@ import { errorEnvelopeSchema } from '../error-envelope.ts';
 /** Our error envelope plus `detail`, where FastAPI clients (AURA's) read the message. */
 export const auraErrorSchema = errorEnvelopeSchema.extend({ detail: z.string().describe('The message again, FastAPI style') }).describe('AuraError');
 export const auraErrors = { 400: auraErrorSchema, 401: auraErrorSchema, 403: auraErrorSchema, 409: auraErrorSchema };
+/** Errors of the session routes: the above plus 404 (not yours, or gone). */
+export const auraSessionErrors = { ...auraErrors, 404: auraErrorSchema };
 
 export const fullName = z.string().trim().min(1).max(200);
 

@@ -65,12 +65,17 @@ export async function decodeUpload(bytes: Uint8Array): Promise<DecodedUpload> {
     const v = (sum / channels) * 32768;
     mono[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : Math.round(v);
   }
-  if (decoded.sampleRate === ANALYSIS_RATE_HZ) return { format, samples: mono, sourceRateHz: decoded.sampleRate, channels };
-  const resampler = createResampler(decoded.sampleRate, ANALYSIS_RATE_HZ);
-  const head = resampler.process(mono);
+  return { format, samples: toAnalysisRate(mono, decoded.sampleRate), sourceRateHz: decoded.sampleRate, channels };
+}
+
+/** PCM16 mono at any rate, resampled (whole, with the resampler's tail) to {@link ANALYSIS_RATE_HZ}. */
+export function toAnalysisRate(samples: Int16Array, sampleRateHz: number): Int16Array {
+  if (sampleRateHz === ANALYSIS_RATE_HZ) return samples;
+  const resampler = createResampler(sampleRateHz, ANALYSIS_RATE_HZ);
+  const head = resampler.process(samples);
   const tail = resampler.flush();
-  const samples = new Int16Array(head.length + tail.length);
-  samples.set(head);
-  samples.set(tail, head.length);
-  return { format, samples, sourceRateHz: decoded.sampleRate, channels };
+  const out = new Int16Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
 }
