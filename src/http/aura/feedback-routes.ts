@@ -126,7 +126,7 @@ export const auraFeedbackRoutes: FastifyPluginAsyncZod<{ aura: AuraHttpDeps }> =
             focus_areas: z.array(z.enum(dimensions)).max(dimensions.length).optional(),
             custom_prompt: z.string().trim().min(1).max(500).optional().describe('A note to the coach; the answer is still coaching JSON'),
           })
-          .optional(),
+          .nullish(),
         response: { 200: storedFeedbackSchema, ...auraSessionErrors },
       },
     },
