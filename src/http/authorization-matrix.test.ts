@@ -11,6 +11,9 @@ import { createTenantWithDefaults } from '../services/tenants.ts';
 import { actors, buildWorld, worldPassword, type Actor, type World } from '../testing/authorization-world.ts';
 import { startTestApplication, type TestApplication } from '../testing/test-application.ts';
 import { getTenantDefaultAgent } from '../store/queries/agents.ts';
+import { insertAuraSession } from '../store/queries/aura-sessions.ts';
+import { defaultSessionConfig } from '../services/aura/aura-sessions.ts';
+import { readFileSync } from 'node:fs';
 import { insertPhoneNumber } from '../store/queries/phone-numbers.ts';
 import { insertWebhookDelivery } from '../store/queries/webhook-deliveries.ts';
 import { insertWebhookEvent } from '../store/queries/webhook-events.ts';
@@ -28,7 +31,7 @@ import { newCallSid, TEST_TWILIO_ACCOUNT_SID, TEST_TWILIO_AUTH_TOKEN, voiceParam
  * tenant's admin and all-scope key) never get a 2xx on a resource of ours, nor see any of our ids.
  */
 type Status = number;
-type Request = Pick<InjectOptions, 'payload'> & { readonly url?: string };
+type Request = Pick<InjectOptions, 'payload'> & { readonly url?: string; readonly headers?: Readonly<Record<string, string>> };
 interface Entry {
   /** Public routes: only the anonymous status is asserted (credentials play no part). */
   readonly public?: true;
@@ -132,6 +135,17 @@ async function webhookOf(w: World): Promise<{ endpointId: string; deliveryId: st
 function webhookEntry(status: Status, suffix: (ids: { endpointId: string; deliveryId: string }) => string, payload?: object): Entry {
   return guarded({ admin: status, keyAdmin: status, stranger: 404, strangerKey: 404 }, async (w) => ({ url: suffix(await webhookOf(w)), ...(payload ? { payload } : {}) }));
 }
+
+/** A new AURA session of the owner; returns its id. */
+async function auraSessionOf(w: World): Promise<string> {
+  const row = await insertAuraSession(app.database.db, { id: newId(), tenantId: w.tenant.id, userId: w.owner.id, title: 'Matrix', description: null, sessionType: 'practice', language: 'en', config: defaultSessionConfig, tags: [], at: new Date() });
+  return row.id;
+}
+/** A route on one of the owner's AURA sessions: the owner and tenant admins; 404 to other members and strangers; API keys 403 (sessions are users'). */
+function auraSession(status: Status, suffix: string, request: Omit<Request, 'url'> = {}): Entry {
+  return guarded({ owner: status, admin: status, member: 404, stranger: 404 }, async (w) => ({ url: `/api/v1/sessions/${await auraSessionOf(w)}${suffix}`, ...request }));
+}
+const speechWav = readFileSync(new URL('../testing/fixtures/aura/speech.wav', import.meta.url));
 
 const matrix: Readonly<Record<string, Entry>> = {
   'OPTIONS *': open(204, () => ({ url: '/v1/calls' })),
@@ -243,6 +257,19 @@ const matrix: Readonly<Record<string, Entry>> = {
   'GET /api/v1/auth/me': guarded({ ...users }),
   'GET /api/v1/user/profile': guarded({ ...users }),
   'PUT /api/v1/user/profile': guarded({ ...users }, () => ({ payload: { full_name: 'Renamed' } })),
+  // AURA sessions (docs/aura.md) belong to users: members reach their own, admins their tenant's; API keys are refused.
+  'GET /api/v1/health': open(200),
+  'GET /api/v1/user/stats': guarded({ ...users }),
+  'POST /api/v1/sessions': guarded({ member: 201, owner: 201, admin: 201, stranger: 201 }, () => ({ payload: { title: 'Matrix' } })),
+  'GET /api/v1/sessions': guarded({ ...users }),
+  'GET /api/v1/sessions/:id': auraSession(200, ''),
+  'PUT /api/v1/sessions/:id': auraSession(200, '', { payload: { title: 'Renamed' } }),
+  'DELETE /api/v1/sessions/:id': auraSession(200, ''),
+  'POST /api/v1/sessions/:id/audio/upload': auraSession(200, '/audio/upload', { payload: speechWav, headers: { 'content-type': 'audio/wav' } }),
+  'POST /api/v1/sessions/:id/audio/analyze': auraSession(200, '/audio/analyze', { payload: { audio_array: [0, 0.1, -0.1, 0], sample_rate: 16000 } }),
+  'GET /api/v1/sessions/:id/feedback': auraSession(200, '/feedback'),
+  'POST /api/v1/sessions/:id/feedback/generate': auraSession(200, '/feedback/generate', { payload: {} }),
+  'GET /api/v1/sessions/:id/analytics': auraSession(200, '/analytics'),
 
   // Twilio (docs/twilio.md): webhooks are public but signed; the matrix sends no signature, so 403.
   'POST /twilio/voice': open(403, () => ({ payload: voiceParams({ to: '+33100000001' }) })),
@@ -337,7 +364,7 @@ describe('authorization matrix', () => {
       const failures: string[] = [];
       for (const actor of entry.public ? (['anonymous'] as const) : actors) {
         const request = (await entry.request?.(world)) ?? {};
-        const headers: Record<string, string> = { ...world.headers[actor] };
+        const headers: Record<string, string> = { ...request.headers, ...world.headers[actor] };
         if (method === 'OPTIONS') Object.assign(headers, { origin: 'https://app.example', 'access-control-request-method': 'GET' });
         const options: InjectOptions = { method, url: request.url ?? path, headers };
         if (request.payload !== undefined) options.payload = request.payload;
