@@ -78,6 +78,9 @@ async function uploadOf(contentType: string, body: unknown): Promise<{ bytes: Ui
   if (!contentType.startsWith('multipart/form-data')) return { bytes: body, filename: null, transcript: undefined };
   let form: FormData;
   try {
+    // Node's own multipart parser (undici). Deprecated for servers because it buffers the whole body;
+    // here the body is already in memory and capped by the route's bodyLimit, so nothing more is held.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
   } catch (error) {
     throw new AppError('bad_request', 'The multipart body could not be read', { cause: error });
