@@ -46,19 +46,22 @@ export interface AnalysisWorld {
   readonly clock: ManualClock;
   readonly endpoints: WebhookEndpoints;
   readonly pool: JobWorkerPool;
-  /** A tenant whose default agent has `plan`, and one of its calls, started and ended with `turns`. */
-  endedCall(plan: AnalysisPlan, turns?: readonly (readonly [TranscriptRole, string])[]): Promise<CallRow>;
+  /**
+   * A new tenant whose default agent has `plan`, and one of its calls, started and ended with `turns`;
+   * `beforeEnd` runs once the tenant exists (to register webhook endpoints).
+   */
+  endedCall(plan: AnalysisPlan, turns?: readonly (readonly [TranscriptRole, string])[], beforeEnd?: (tenantId: string) => Promise<unknown>): Promise<CallRow>;
 }
 
 /**
  * The post-call pipeline on a manual clock: lifecycle jobs (with the analysis enqueue step), the
  * `call-analysis` handler talking to `fake` (or without a key when `fake` is undefined), webhook deliveries.
  */
-export function analysisWorld(db: Database, fake: FakeOpenAiChat | undefined, options: { onCallAnalyzed?: readonly CallAnalyzedStep[]; model?: string } = {}): AnalysisWorld {
+export function analysisWorld(db: Database, fake: FakeOpenAiChat | undefined, options: { onCallAnalyzed?: readonly CallAnalyzedStep[]; model?: string; requestTimeoutMs?: number } = {}): AnalysisWorld {
   const clock = new ManualClock();
   const events = new WebhookEvents({ clock, maxAttempts: 4 });
   const deliverer = new WebhookDeliverer({ db, clock, policy: localPolicy, timeoutMs: testWebhookTimeoutMs });
-  const analyst = fake && new CallAnalyst({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, defaultModel: options.model ?? 'gpt-4o-mini', requestTimeoutMs: 5_000 });
+  const analyst = fake && new CallAnalyst({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, defaultModel: options.model ?? 'gpt-4o-mini', requestTimeoutMs: options.requestTimeoutMs ?? 5_000 });
   const handlers = [
     ...callLifecycleHandlers({ webhooks: events, onCallEnded: [enqueueCallAnalysis({ maxAttempts: 3 })] }),
     callAnalysisHandler({ analyst, webhooks: events, onCallAnalyzed: options.onCallAnalyzed, timeoutMs: 60_000 }),
@@ -68,8 +71,9 @@ export function analysisWorld(db: Database, fake: FakeOpenAiChat | undefined, op
     clock,
     endpoints: new WebhookEndpoints({ db, clock, policy: localPolicy, maxAttempts: 4 }),
     pool: testPool(db, clock, handlers),
-    async endedCall(plan, turns = bookingTranscript) {
+    async endedCall(plan, turns = bookingTranscript, beforeEnd) {
       const { tenant, agent } = await seedTenant(db, 'analysis');
+      await beforeEnd?.(tenant.id);
       const call = await createCall(db, {
         id: newId(),
         tenantId: tenant.id,

@@ -17,7 +17,8 @@ export function providerFailure(error: unknown, context: { readonly baseUrl: str
   }
   if (error instanceof OpenAI.APIError) {
     const status = typeof error.status === 'number' ? error.status : 0;
-    const message = `the model provider answered HTTP ${String(status)}: ${error.message}`;
+    // The client's message starts with the status ("404 The model …"): said once is enough.
+    const message = `the model provider answered HTTP ${String(status)}: ${error.message.replace(/^\d{3}\s+/, '')}`;
     if (error.code === 'insufficient_quota') return new JobFailure(message, { retryable: false, cause: error });
     const transient = status === 408 || status === 409 || status === 429 || status >= 500 || status === 0;
     return new JobFailure(message, { retryable: transient, cause: error });
