@@ -16,6 +16,7 @@ import { JobService } from './jobs/job-service.ts';
 import { webhookDeliveryHandler } from './jobs/webhook-delivery-handler.ts';
 import { JobWorkerPool } from './jobs/worker-pool.ts';
 import type { CallService } from './services/calls.ts';
+import { CallAnalyses } from './jobs/call-analysis/call-analyses.ts';
 import { WebhookDeliverer } from './services/webhooks/deliver.ts';
 import { WebhookEndpoints } from './services/webhooks/endpoints.ts';
 import { WebhookEvents } from './services/webhooks/events.ts';
@@ -86,6 +87,7 @@ export function createBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
     http: {
       jobs: new JobService({ db, clock, calls: deps.calls, wake }),
       webhooks: new WebhookEndpoints({ db, clock, policy, maxAttempts: config.webhooks.maxAttempts }),
+      analyses: new CallAnalyses({ db, clock, calls: deps.calls, maxAttempts: config.analysis.maxAttempts, wake }),
       clock,
       wake,
     },

@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { insertPhoneNumber } from '../store/queries/phone-numbers.ts';
 import { insertWebhookDelivery } from '../store/queries/webhook-deliveries.ts';
 import { insertWebhookEvent } from '../store/queries/webhook-events.ts';
+import { calls } from '../store/schema/calls.ts';
 import { jobs } from '../store/schema/jobs.ts';
 import { recordingsRoot } from '../services/recordings/recording-files.ts';
 import { ManualClock } from '../testing/job-fixtures.ts';
@@ -108,6 +109,14 @@ async function deadJobOf(w: World): Promise<string> {
   const { job } = await enqueue(app.database.db, { tenantId: w.tenant.id, callId: w.ownerCallId, kind: 'analysis.summary', payload: {}, at: new Date() });
   await app.database.db.update(jobs).set({ status: 'dead', lastError: 'matrix' }).where(eq(jobs.id, job.id));
   return job.id;
+}
+/** An ended call of the owner whose agent snapshot has an analysis plan (not yet analysed: its jobs are not run here). */
+async function analysedCallOf(w: World): Promise<string> {
+  const callId = await w.call({ ended: true });
+  const [row] = await app.database.db.select().from(calls).where(eq(calls.id, callId));
+  if (!row) throw new Error('no call');
+  await app.database.db.update(calls).set({ agentSnapshot: { ...row.agentSnapshot, analysis: { summary: {} } } }).where(eq(calls.id, callId));
+  return callId;
 }
 /** A webhook endpoint of our tenant (on a closed local port) with one logged delivery of an event about the owner's call. */
 async function webhookOf(w: World): Promise<{ endpointId: string; deliveryId: string }> {
@@ -290,6 +299,9 @@ const matrix: Readonly<Record<string, Entry>> = {
   'POST /api/calls/outbound': guarded({ member: 201, owner: 201, admin: 201, keyCalls: 201, stranger: 404, strangerKey: 404 }, outboundRequest),
   // Post-call jobs and webhooks (docs/jobs.md, docs/webhooks.md): a call's jobs like the call; the rest needs `admin`.
   'GET /v1/calls/:callId/jobs': guarded({ owner: 200, admin: 200, keyRead: 200, member: 404, stranger: 404, strangerKey: 404 }, (w) => ({ url: `/v1/calls/${w.ownerCallId}/jobs` })),
+  // Post-call analysis (docs/analysis.md): read like the call; a re-run needs `write`.
+  'GET /v1/calls/:callId/analysis': guarded({ owner: 200, admin: 200, keyRead: 200, member: 404, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/calls/${await analysedCallOf(w)}/analysis` })),
+  'POST /v1/calls/:callId/analysis': guarded({ owner: 202, admin: 202, keyWrite: 202, member: 404, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/calls/${await analysedCallOf(w)}/analysis` })),
   'GET /v1/jobs': guarded({ admin: 200, keyAdmin: 200, stranger: 200, strangerKey: 200 }),
   'POST /v1/jobs/:jobId/retry': guarded({ admin: 200, keyAdmin: 200, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/jobs/${await deadJobOf(w)}/retry` })),
   // Recordings (docs/recordings.md): a call's recording like the call; the tenant's list needs `admin`.

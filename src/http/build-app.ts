@@ -27,6 +27,7 @@ import { healthRoutes } from './health/routes.ts';
 import type { RecordingService } from '../services/recordings/recordings.ts';
 import type { JobsHttpDeps } from './jobs/deps.ts';
 import { jobRoutes } from './jobs/routes.ts';
+import { callAnalysisRoutes } from './calls/analysis-routes.ts';
 import type { IdentityHttpDeps } from './identity-deps.ts';
 import type { LydiaDeps } from './lydia/deps.ts';
 import { lydiaRoutes } from './lydia/routes.ts';
@@ -169,6 +170,7 @@ export async function buildApp(deps: HttpDeps) {
     await authenticated.register(callRoutes, { prefix: '/v1/calls', calls: deps.calls });
     await authenticated.register(jobRoutes, { prefix: '/v1', jobs: deps.jobs.jobs });
     await authenticated.register(recordingRoutes, { prefix: '/v1', recordings: deps.recordings });
+    await authenticated.register(callAnalysisRoutes, { prefix: '/v1', analyses: deps.jobs.analyses });
     await authenticated.register(webhookRoutes, { prefix: '/v1/webhooks', webhooks: deps.jobs.webhooks, clock: deps.jobs.clock, wake: deps.jobs.wake });
     await authenticated.register(agentRoutes, { prefix: '/v1/agents', db: deps.database.db, engines: deps.engines });
     await authenticated.register(aeroRoutes, { prefix: '/api/calls', calls: deps.calls, db: deps.database.db });
