@@ -23,3 +23,4 @@ export * from './aura-analyses.ts';
 export * from './aura-feedback.ts';
 export * from './aura-milestones.ts';
 export * from './call-coaching-reports.ts';
+export * from './handlehome.ts';
