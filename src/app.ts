@@ -17,6 +17,8 @@ import { createRecordings } from './recordings.ts';
 import { createAura } from './services/aura/create-aura.ts';
 import { CallService } from './services/calls.ts';
 import { Companies } from './services/companies/companies.ts';
+import { handlehomeTools } from './services/handlehome/tools.ts';
+import { ToolRegistry } from './services/tools/tool-registry.ts';
 import { CompanyMembers } from './services/companies/members.ts';
 import type { Mailer } from './services/mail/mailer.ts';
 import { SmtpMailer } from './services/mail/smtp-mailer.ts';
@@ -113,6 +115,8 @@ export async function createApplication(config: Config, logger: Logger, override
     guards = await createAbuseGuards({ config: config.security, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, db: database.db, clock, logger });
     const joinWindowMs = config.security.callJoinWindowS * 1000;
     const recordings = createRecordings({ config, db: database.db, clock, logger });
+    // Tools agents may declare, run by their calls against the store (never over HTTP to ourselves).
+    const tools = new ToolRegistry([...handlehomeTools({ db: database.db, clock })], logger.child({ component: 'tools' }));
     const liveCalls = new LiveCallRegistry({
       db: database.db,
       clock,
@@ -121,6 +125,7 @@ export async function createApplication(config: Config, logger: Logger, override
       maxCallDurationS: config.security.maxCallDurationS,
       joinWindowMs,
       audioObservers: [recordings.observers],
+      tools,
     });
     const calls = new CallService({ db: database.db, clock, liveCalls, joinWindowMs });
     const jobs = createBackgroundJobs({ config, db: database.db, clock, logger, calls, handlers: [...recordings.handlers] });

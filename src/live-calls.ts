@@ -7,6 +7,7 @@ import { CallSession, type CallEndResult } from './runtime/call-session.ts';
 import type { CallAudioObserver, Engine } from './runtime/ports.ts';
 import { DEFAULT_CALL_JOIN_WINDOW_MS, expireUnjoinedCall, isUnjoined } from './services/call-expiry.ts';
 import { createStoreCallSink } from './services/call-sink.ts';
+import type { ToolRegistry } from './services/tools/tool-registry.ts';
 import type { LiveCalls } from './services/calls.ts';
 import type { Database } from './store/database.ts';
 import type { CallRow } from './store/schema/calls.ts';
@@ -45,6 +46,8 @@ export interface LiveCallRegistryDeps {
   readonly joinWindowMs?: number;
   /** Observers per call; each factory's observers are added in order. Default none. */
   readonly audioObservers?: readonly CallAudioObserverFactory[];
+  /** Implementations of the tools agents declare (e.g. HandleHome's booking tools); none: every tool call is answered "unknown tool". */
+  readonly tools?: ToolRegistry;
 }
 
 function refuse(code: ErrorCode, message: string): StartCallResult {
@@ -112,6 +115,7 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
         warningBeforeEndS: agent.warningBeforeEndS,
         warningMessage: agent.warningMessage,
       },
+      ...(this.#deps.tools ? { toolRunner: this.#deps.tools.runnerFor({ tenantId: call.tenantId, callId, agent }) } : {}),
     });
     this.#sessions.set(callId, session);
     void session.ended.finally(() => this.#sessions.delete(callId));

@@ -1,4 +1,5 @@
 import type { AgentFields } from '../store/queries/agents.ts';
+import { handlehomeTemplate } from './handlehome/template.ts';
 
 /** Ready-made agents a tenant can start from. Every field can be changed afterwards. */
 export const agentTemplates = {
@@ -37,6 +38,8 @@ export const agentTemplates = {
     warningBeforeEndS: 15,
     warningMessage: 'I need to go now, but it was good to talk with you. Let us continue next time!',
   },
+  /** HandleHome's restaurant phone line: books with its tools, turns each call into records (docs/handlehome.md). */
+  handlehome: handlehomeTemplate,
 } as const satisfies Record<string, AgentFields>;
 
 export type AgentTemplateName = keyof typeof agentTemplates;
