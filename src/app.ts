@@ -17,6 +17,7 @@ import { createRecordings } from './recordings.ts';
 import { createAura } from './services/aura/create-aura.ts';
 import { CallService } from './services/calls.ts';
 import { Companies } from './services/companies/companies.ts';
+import { handlehomeServices } from './services/handlehome/services.ts';
 import { handlehomeTools } from './services/handlehome/tools.ts';
 import { ToolRegistry } from './services/tools/tool-registry.ts';
 import { CompanyMembers } from './services/companies/members.ts';
@@ -169,6 +170,7 @@ export async function createApplication(config: Config, logger: Logger, override
       recordings: recordings.service(calls),
       engines: implementedEngines,
       aura: { sessions: aura.sessions, coaching: aura.coaching, clock, pingDatabase: () => database.ping() },
+      handlehome: handlehomeServices({ db: database.db, clock }),
     });
     // The same credentials as HTTP; a connection without them is refused before any audio flows.
     const authenticateRealtime = realtimeAuthenticator(identity.authenticator, logger);

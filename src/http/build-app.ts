@@ -23,6 +23,8 @@ import { authPublicRoutes } from './auth/routes.ts';
 import { authenticationPlugin } from './authentication.ts';
 import { callRoutes } from './calls/routes.ts';
 import { envelopeOf, sendError } from './error-envelope.ts';
+import type { HandlehomeDeps } from './handlehome/deps.ts';
+import { handlehomeRoutes } from './handlehome/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import type { RecordingService } from '../services/recordings/recordings.ts';
 import type { JobsHttpDeps } from './jobs/deps.ts';
@@ -70,6 +72,8 @@ export interface HttpDeps {
   readonly aura: AuraHttpDeps;
   /** The engines this server implements (`src/engine-catalogue.ts`): what an agent may name. */
   readonly engines: readonly string[];
+  /** HandleHome's customers, call records, orders and booking rules (`src/http/handlehome/`, docs/handlehome.md). */
+  readonly handlehome: HandlehomeDeps;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -131,6 +135,7 @@ export async function buildApp(deps: HttpDeps) {
         { name: 'admin', description: 'Operator routes (ADMIN_API_KEY)' },
         { name: 'lydia', description: 'Compatibility surface for Lydia clients: /api/auth, /api/users, /api/companies (docs/lydia.md)' },
         { name: 'aura', description: 'Compatibility surface for AURA clients: /api/v1/auth, /api/v1/user, /api/v1/sessions, WS /ws/session/{id} (docs/aura.md)' },
+        { name: 'handlehome', description: 'Compatibility surface for HandleHome clients: /api/calls, /api/clients, /api/orders, /api/search (docs/handlehome.md)' },
         { name: 'twilio', description: 'Twilio webhooks, signed with X-Twilio-Signature (docs/twilio.md)' },
         { name: 'jobs', description: 'Post-call jobs: status per call, retry (docs/jobs.md)' },
         { name: 'recordings', description: 'Call recordings: stereo WAV download, metadata, deletion (docs/recordings.md)' },
@@ -156,6 +161,8 @@ export async function buildApp(deps: HttpDeps) {
   // Seed surfaces: each an encapsulated context with its own authentication and error bodies.
   await app.register(lydiaRoutes, { prefix: '/api', identity: deps.identity, ...deps.lydia });
   await app.register(auraRoutes, { prefix: '/api/v1', identity: deps.identity, aura: deps.aura });
+  await app.register(auraRoutes, { prefix: '/api/v1', identity: deps.identity });
+  await app.register(handlehomeRoutes, { prefix: '/api', authenticate: deps.identity.authenticate, ...deps.handlehome });
   // Twilio's webhooks: public, each request proven by its X-Twilio-Signature instead of a credential.
   await app.register(twilioWebhookRoutes, deps.twilio);
   await app.register(twilioIvrRoutes, { webhooks: deps.twilio.webhooks, ivr: deps.ivr });

@@ -136,8 +136,9 @@ export async function countRequestsByDay(db: Executor, params: { tenantId: strin
     .select({ date: day, status: r.status, count: count() })
     .from(r)
     .where(eq(r.tenantId, params.tenantId))
-    .groupBy(day, r.status)
-    .orderBy(desc(day), r.status);
+    // By position: the day expression's time zone is a bound parameter, and two placeholders do not group as one expression.
+    .groupBy(sql`1`, sql`2`)
+    .orderBy(sql`1 desc`, sql`2`);
 }
 
 export async function updateRequest(
