@@ -15,6 +15,9 @@ import { insertAuraSession } from '../store/queries/aura-sessions.ts';
 import { defaultSessionConfig } from '../services/aura/aura-sessions.ts';
 import { readFileSync } from 'node:fs';
 import { insertPhoneNumber } from '../store/queries/phone-numbers.ts';
+import { insertCustomer } from '../store/queries/handlehome-customers.ts';
+import { insertOrder } from '../store/queries/handlehome-orders.ts';
+import { insertRequest } from '../store/queries/handlehome-requests.ts';
 import { insertWebhookDelivery } from '../store/queries/webhook-deliveries.ts';
 import { insertWebhookEvent } from '../store/queries/webhook-events.ts';
 import { calls } from '../store/schema/calls.ts';
@@ -155,6 +158,28 @@ function auraSession(status: Status, suffix: string, request: Omit<Request, 'url
   return guarded({ owner: status, admin: status, member: 404, stranger: 404 }, async (w) => ({ url: `/api/v1/sessions/${await auraSessionOf(w)}${suffix}`, ...request }));
 }
 const speechWav = readFileSync(new URL('../testing/fixtures/aura/speech.wav', import.meta.url));
+/** A HandleHome client, call record or order of our tenant; returns its id. */
+async function hhClientOf(w: World): Promise<string> {
+  const fields = { firstName: 'Léa', lastName: 'Matrix', phone: freshNumber(), email: null, address: null, companyName: null };
+  return (await insertCustomer(app.database.db, { id: newId(), tenantId: w.tenant.id, fields, at: new Date() })).id;
+}
+async function hhRecordOf(w: World): Promise<string> {
+  const fields = { customerId: null, callerFirstName: null, callerLastName: 'Matrix', callerPhone: null, requestType: 'Autre', services: null, description: 'Matrix' };
+  return (await insertRequest(app.database.db, { id: newId(), tenantId: w.tenant.id, callId: null, fields, status: 'nouveau', occurredAt: new Date(), at: new Date() })).id;
+}
+async function hhOrderOf(w: World): Promise<string> {
+  const fields = {
+    customerId: null, customerName: 'Matrix', requestId: null, date: '2030-01-07', time: '12:00', dateAsap: false, timeAsap: false, durationMin: 60,
+    type: 'Réservation de table', modality: 'Sur place', partySize: 2, description: null, internalNotes: null, items: [], status: 'confirme',
+  };
+  return (await insertOrder(app.database.db, { id: newId(), tenantId: w.tenant.id, callId: null, origin: 'manual', fields, at: new Date() })).id;
+}
+/** HandleHome: tenant-wide reads (strangers see their own, empty, tenant), our resources (404 to strangers), writes. */
+const hhList = (url: string) => guarded({ ...users, keyRead: 200, strangerKey: 200 }, () => ({ url }));
+const hhRead = (url: (w: World) => Promise<string>) => guarded({ ...users, keyRead: 200, stranger: 404, strangerKey: 404 }, async (w) => ({ url: await url(w) }));
+const hhWrite = (url: (w: World) => Promise<string>, payload?: object) =>
+  guarded({ member: 200, owner: 200, admin: 200, keyWrite: 200, stranger: 404, strangerKey: 404 }, async (w) => ({ url: await url(w), ...(payload ? { payload } : {}) }));
+const hhCreate = (payload: () => object) => guarded({ member: 201, owner: 201, admin: 201, keyWrite: 201, stranger: 201, strangerKey: 201 }, () => ({ payload: payload() }));
 
 const matrix: Readonly<Record<string, Entry>> = {
   'OPTIONS *': open(204, () => ({ url: '/v1/calls' })),
@@ -319,6 +344,33 @@ const matrix: Readonly<Record<string, Entry>> = {
   'POST /v1/webhooks/:endpointId/rotate-secret': webhookEntry(200, (ids) => `/v1/webhooks/${ids.endpointId}/rotate-secret`),
   'GET /v1/webhooks/:endpointId/deliveries': webhookEntry(200, (ids) => `/v1/webhooks/${ids.endpointId}/deliveries`),
   'POST /v1/webhooks/:endpointId/deliveries/:deliveryId/redeliver': webhookEntry(202, (ids) => `/v1/webhooks/${ids.endpointId}/deliveries/${ids.deliveryId}/redeliver`),
+
+  // HandleHome (docs/handlehome.md): tenant-scoped; reads need `read`, changes `write`, booking rules `admin`.
+  'GET /api/calls': hhList('/api/calls'),
+  'GET /api/calls/dates': hhList('/api/calls/dates'),
+  'GET /api/calls/dates/:dates': hhList('/api/calls/dates/2030-01-07'),
+  'GET /api/calls/:id': hhRead(async (w) => `/api/calls/${await hhRecordOf(w)}`),
+  'PATCH /api/calls/:id/status': hhWrite(async (w) => `/api/calls/${await hhRecordOf(w)}/status`, { statut: 'en_cours' }),
+  'PUT /api/calls/:id/client': hhWrite(async (w) => `/api/calls/${await hhRecordOf(w)}/client`, { nom: 'Matrix', description: 'Corrected' }),
+  'DELETE /api/calls/:id': hhWrite(async (w) => `/api/calls/${await hhRecordOf(w)}`),
+  'GET /api/clients': hhList('/api/clients'),
+  'POST /api/clients': hhCreate(() => ({ prenom: 'Léa', nom: 'Matrix', telephone: freshNumber() })),
+  'GET /api/clients/:id': hhRead(async (w) => `/api/clients/${await hhClientOf(w)}`),
+  'PATCH /api/clients/:id': hhWrite(async (w) => `/api/clients/${await hhClientOf(w)}`, { adresse: '1 rue du Test' }),
+  'GET /api/clients/:id/history': hhRead(async (w) => `/api/clients/${await hhClientOf(w)}/history`),
+  'DELETE /api/clients/:id': hhWrite(async (w) => `/api/clients/${await hhClientOf(w)}`),
+  'POST /api/orders': hhCreate(() => ({ nom: 'Matrix', date: '2030-01-07', heure: '12:00', type: 'Réservation de table', force: true })),
+  'GET /api/orders': hhList('/api/orders'),
+  'GET /api/orders/today': hhList('/api/orders/today'),
+  'GET /api/orders/availability': hhList('/api/orders/availability?date=2030-01-07&heure=12:00'),
+  'GET /api/orders/ai/available-slots': hhList('/api/orders/ai/available-slots?date=2030-01-07'),
+  'GET /api/orders/:id': hhRead(async (w) => `/api/orders/${await hhOrderOf(w)}`),
+  'PUT /api/orders/:id': hhWrite(async (w) => `/api/orders/${await hhOrderOf(w)}`, { description: 'Changed', force: true }),
+  'PATCH /api/orders/:id/status': hhWrite(async (w) => `/api/orders/${await hhOrderOf(w)}/status`, { statut: 'en_cours' }),
+  'DELETE /api/orders/:id': hhWrite(async (w) => `/api/orders/${await hhOrderOf(w)}`),
+  'GET /api/search': hhList('/api/search?query=Matrix'),
+  'GET /api/booking-rules': hhList('/api/booking-rules'),
+  'PATCH /api/booking-rules': guarded({ admin: 200, keyAdmin: 200, stranger: 200, strangerKey: 200 }, () => ({ payload: { capacity: 3 } })),
 };
 
 const operatorKey = 'matrix-operator-key-0123456789abcdefghij';

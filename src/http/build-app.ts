@@ -161,7 +161,6 @@ export async function buildApp(deps: HttpDeps) {
   // Seed surfaces: each an encapsulated context with its own authentication and error bodies.
   await app.register(lydiaRoutes, { prefix: '/api', identity: deps.identity, ...deps.lydia });
   await app.register(auraRoutes, { prefix: '/api/v1', identity: deps.identity, aura: deps.aura });
-  await app.register(auraRoutes, { prefix: '/api/v1', identity: deps.identity });
   await app.register(handlehomeRoutes, { prefix: '/api', authenticate: deps.identity.authenticate, ...deps.handlehome });
   // Twilio's webhooks: public, each request proven by its X-Twilio-Signature instead of a credential.
   await app.register(twilioWebhookRoutes, deps.twilio);
