@@ -17,6 +17,7 @@ import { createRecordings } from './recordings.ts';
 import { createAura } from './services/aura/create-aura.ts';
 import { CallService } from './services/calls.ts';
 import { Companies } from './services/companies/companies.ts';
+import { handlehomeRecordsStep } from './services/handlehome/records-step.ts';
 import { handlehomeServices } from './services/handlehome/services.ts';
 import { handlehomeTools } from './services/handlehome/tools.ts';
 import { ToolRegistry } from './services/tools/tool-registry.ts';
@@ -129,7 +130,8 @@ export async function createApplication(config: Config, logger: Logger, override
       tools,
     });
     const calls = new CallService({ db: database.db, clock, liveCalls, joinWindowMs });
-    const jobs = createBackgroundJobs({ config, db: database.db, clock, logger, calls, handlers: [...recordings.handlers] });
+    // Analysed calls of agents whose plan names the `handlehome` sink become customers, call records and orders.
+    const jobs = createBackgroundJobs({ config, db: database.db, clock, logger, calls, handlers: [...recordings.handlers], onCallAnalyzed: [handlehomeRecordsStep] });
     const retention = recordings.scheduler(() => {
       jobs.pool.wake();
     });
