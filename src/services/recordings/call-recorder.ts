@@ -136,7 +136,8 @@ export class CallRecorder implements CallAudioObserver {
     const { writer, finish, logger } = this.#deps;
     if (this.#failure === null) {
       this.#timeline.endAt(atMs);
-      this.#writeUpTo(this.#timeline.endFrame);
+      // The file lasts as long as the call (silence to its end), plus caller audio that ran ahead of the clock.
+      this.#writeUpTo(Math.max(this.#timeline.endFrame, this.#timeline.frameAt(atMs)));
     }
     let closeError: unknown = null;
     try {
