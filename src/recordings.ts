@@ -8,12 +8,14 @@ import type { Clock } from './core/clock.ts';
 import type { Logger } from './core/logger.ts';
 import type { JobHandler } from './jobs/handler.ts';
 import { recordingRetentionHandler } from './jobs/recordings/retention-handler.ts';
+import { enqueueRecordingTranscription, recordingTranscriptionHandler } from './jobs/recordings/transcription-handler.ts';
 import { RecordingRetentionScheduler } from './jobs/recordings/retention-scheduler.ts';
 import type { CallAudioObserverFactory } from './live-calls.ts';
 import type { CallService } from './services/calls.ts';
 import { recordingsRoot } from './services/recordings/recording-files.ts';
 import { recordingObserverFactory } from './services/recordings/recording-observers.ts';
 import { RecordingService } from './services/recordings/recordings.ts';
+import { OpenAiTranscriber } from './services/recordings/transcriber.ts';
 import type { Database } from './store/database.ts';
 
 export interface RecordingsDeps {
@@ -43,10 +45,13 @@ export function createRecordings(deps: RecordingsDeps): Recordings {
   const { config, db, clock, logger } = deps;
   const root = recordingsRoot(config.dataDir);
   const staleAfterMs = config.security.maxCallDurationS * 1000 + STALE_MARGIN_MS;
+  const { apiKey, baseUrl, transcriptionModel } = config.openai;
+  // No key: a recording that asks for it gets a job that fails saying so (visible per call), never a silent skip.
+  const transcriber = apiKey === undefined ? null : new OpenAiTranscriber({ apiKey, baseUrl, model: transcriptionModel });
   return {
     root,
-    observers: recordingObserverFactory({ db, clock, logger, root }),
-    handlers: [recordingRetentionHandler({ root, staleAfterMs })],
+    observers: recordingObserverFactory({ db, clock, logger, root, onReady: enqueueRecordingTranscription }),
+    handlers: [recordingRetentionHandler({ root, staleAfterMs }), recordingTranscriptionHandler({ root, transcriber })],
     service: (calls) => new RecordingService({ db, clock, calls, root }),
     scheduler: (wake) => new RecordingRetentionScheduler({ db, clock, logger: logger.child({ component: 'recordings' }), staleAfterMs, wake }),
   };

@@ -45,6 +45,8 @@ export interface Config {
     readonly baseUrl: string;
     readonly realtimeModel: string;
     readonly chatModel: string;
+    /** Re-transcription of recordings (`/v1/audio/transcriptions` with word timestamps). */
+    readonly transcriptionModel: string;
   };
   readonly gemini: { readonly apiKey: string | undefined; readonly baseUrl: string };
   /** Phone calls: signature checks, outbound calls (docs/twilio.md). */
@@ -99,6 +101,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       baseUrl: e.OPENAI_BASE_URL.replace(/\/+$/, ''),
       realtimeModel: e.OPENAI_REALTIME_MODEL,
       chatModel: e.OPENAI_CHAT_MODEL,
+      transcriptionModel: e.OPENAI_TRANSCRIPTION_MODEL,
     },
     gemini: { apiKey: e.GEMINI_API_KEY, baseUrl: e.GEMINI_BASE_URL.replace(/\/+$/, '') },
     twilio: twilioConfigOf(e),

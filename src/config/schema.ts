@@ -42,6 +42,7 @@ export const envSchema = z.object({
   OPENAI_BASE_URL: httpUrl.default('https://api.openai.com/v1'),
   OPENAI_REALTIME_MODEL: z.string().trim().min(1).default('gpt-realtime'),
   OPENAI_CHAT_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  OPENAI_TRANSCRIPTION_MODEL: z.string().trim().min(1).default('whisper-1'),
   GEMINI_API_KEY: optionalString,
   GEMINI_BASE_URL: httpUrl.default('https://generativelanguage.googleapis.com'),
   ...twilioEnvShape,

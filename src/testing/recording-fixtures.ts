@@ -1,7 +1,7 @@
 import { newId } from '../core/ids.ts';
 import type { CallAudioObserver } from '../runtime/ports.ts';
 import { snapshotAgent } from '../services/calls.ts';
-import { recordingObserverFactory } from '../services/recordings/recording-observers.ts';
+import { recordingObserverFactory, type RecordingObserverDeps } from '../services/recordings/recording-observers.ts';
 import type { Database } from '../store/database.ts';
 import { createCall } from '../store/queries/calls.ts';
 import type { AgentRow, AgentRecordingSettings } from '../store/schema/agents.ts';
@@ -37,9 +37,9 @@ export async function createRecordedCall(
 export async function recordCallFixture(
   db: Database,
   clock: ManualClock,
-  params: { root: string; call: CallRow; seconds: number; crash?: boolean },
+  params: { root: string; call: CallRow; seconds: number; crash?: boolean; onReady?: RecordingObserverDeps['onReady'] },
 ): Promise<CallAudioObserver> {
-  const factory = recordingObserverFactory({ db, clock, logger: silentLogger(), root: params.root });
+  const factory = recordingObserverFactory({ db, clock, logger: silentLogger(), root: params.root, ...(params.onReady === undefined ? {} : { onReady: params.onReady }) });
   const [recorder] = await factory(params.call, { caller: PCM16_16K, agent: PCM16_16K });
   if (recorder === undefined) throw new Error('the call’s agent does not record');
   const caller = toneChunk(PCM16_16K, 20, { frequencyHz: 440 });

@@ -25,7 +25,7 @@ export interface RecordingObserverDeps {
   /** `<DATA_DIR>/recordings`. */
   readonly root: string;
   /** Queues the re-transcription of a finished recording (inside the transaction that finishes it). */
-  readonly onReady?: (params: { readonly tx: Database; readonly tenantId: string; readonly callId: string; readonly recordingId: string; readonly at: Date }) => Promise<void>;
+  readonly onReady?: (tx: Database, params: { readonly tenantId: string; readonly callId: string; readonly recordingId: string; readonly at: Date }) => Promise<void>;
   readonly recorderOptions?: Partial<CallRecorderOptions>;
 }
 
@@ -64,7 +64,7 @@ export function recordingObserverFactory(deps: RecordingObserverDeps) {
           at: finishedAt,
         });
         if (row?.status === 'ready' && settings.transcribe && deps.onReady !== undefined) {
-          await deps.onReady({ tx, tenantId: call.tenantId, callId: call.id, recordingId, at: finishedAt });
+          await deps.onReady(tx, { tenantId: call.tenantId, callId: call.id, recordingId, at: finishedAt });
         }
       });
       logger.info({ status: outcome.status, durationMs: outcome.durationMs, bytes: outcome.bytes }, 'recording finished');

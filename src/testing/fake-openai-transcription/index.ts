@@ -1,0 +1,1 @@
+export { FAKE_TRANSCRIPTION_API_KEY, startFakeOpenAiTranscription, type FakeOpenAiTranscription, type RecordedTranscriptionRequest } from './server.ts';
