@@ -28,6 +28,8 @@ import { PasswordResets } from './services/password-reset/password-resets.ts';
 import { createIdentity, prepareIdentity, type Identity } from './services/auth/identity.ts';
 import { realtimeAuthenticator } from './services/auth/realtime.ts';
 import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './store/database.ts';
+import { WebhookEvents } from './services/webhooks/events.ts';
+import { TranscriptUpdates } from './services/webhooks/transcript-updates.ts';
 import { createTelephony } from './telephony.ts';
 import { attachSocketIo } from './transports/socketio/attach-socket-io.ts';
 import { attachTwilioMediaStream } from './transports/twilio/attach-twilio-media-stream.ts';
@@ -119,6 +121,8 @@ export async function createApplication(config: Config, logger: Logger, override
     const recordings = createRecordings({ config, db: database.db, clock, logger });
     // Tools agents may declare, run by their calls against the store (never over HTTP to ourselves).
     const tools = new ToolRegistry([...handlehomeTools({ db: database.db, clock })], logger.child({ component: 'tools' }));
+    // One emitter for the live calls' per-turn `transcript.updated` and the jobs' events.
+    const webhookEvents = new WebhookEvents({ clock, maxAttempts: config.webhooks.maxAttempts });
     const liveCalls = new LiveCallRegistry({
       db: database.db,
       clock,
@@ -128,10 +132,11 @@ export async function createApplication(config: Config, logger: Logger, override
       joinWindowMs,
       audioObservers: [recordings.observers],
       tools,
+      transcriptUpdates: new TranscriptUpdates({ db: database.db, clock, events: webhookEvents }),
     });
     const calls = new CallService({ db: database.db, clock, liveCalls, joinWindowMs });
     // Analysed calls of agents whose plan names the `handlehome` sink become customers, call records and orders.
-    const jobs = createBackgroundJobs({ config, db: database.db, clock, logger, calls, handlers: [...recordings.handlers], onCallAnalyzed: [handlehomeRecordsStep] });
+    const jobs = createBackgroundJobs({ config, db: database.db, clock, logger, calls, webhookEvents, handlers: [...recordings.handlers], onCallAnalyzed: [handlehomeRecordsStep] });
     const retention = recordings.scheduler(() => {
       jobs.pool.wake();
     });

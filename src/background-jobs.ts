@@ -28,6 +28,8 @@ export interface BackgroundJobsDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly calls: CallService;
+  /** The webhook event emitter, when the composition root shares one (the live calls' `transcript.updated`); else one is made. */
+  readonly webhookEvents?: WebhookEvents;
   /** More job kinds (post-call analysis, recordings) beside the lifecycle and webhook ones. */
   readonly handlers?: readonly JobHandler[];
   /** Post-call work started when a call ends, inside the `call-ended` job's transaction. */
@@ -61,7 +63,7 @@ function analysisAttemptTimeoutMs(config: Config): number {
 export function createBackgroundJobs(deps: BackgroundJobsDeps): BackgroundJobs {
   const { config, db, clock, logger } = deps;
   const policy = { requireHttps: config.webhooks.requireHttps, allowPrivateNetworks: config.webhooks.allowPrivateNetworks };
-  const webhookEvents = new WebhookEvents({ clock, maxAttempts: config.webhooks.maxAttempts });
+  const webhookEvents = deps.webhookEvents ?? new WebhookEvents({ clock, maxAttempts: config.webhooks.maxAttempts });
   const deliverer = new WebhookDeliverer({ db, clock, policy, timeoutMs: config.webhooks.timeoutMs });
   const pool = new JobWorkerPool({
     db,

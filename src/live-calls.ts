@@ -8,6 +8,7 @@ import type { CallAudioObserver, Engine } from './runtime/ports.ts';
 import { DEFAULT_CALL_JOIN_WINDOW_MS, expireUnjoinedCall, isUnjoined } from './services/call-expiry.ts';
 import { createStoreCallSink } from './services/call-sink.ts';
 import type { ToolRegistry } from './services/tools/tool-registry.ts';
+import type { TranscriptUpdates } from './services/webhooks/transcript-updates.ts';
 import type { LiveCalls } from './services/calls.ts';
 import type { Database } from './store/database.ts';
 import type { CallRow } from './store/schema/calls.ts';
@@ -48,6 +49,8 @@ export interface LiveCallRegistryDeps {
   readonly audioObservers?: readonly CallAudioObserverFactory[];
   /** Implementations of the tools agents declare (e.g. HandleHome's booking tools); none: every tool call is answered "unknown tool". */
   readonly tools?: ToolRegistry;
+  /** Saves turns and emits the per-turn `transcript.updated` webhook; without it turns are only saved. */
+  readonly transcriptUpdates?: TranscriptUpdates;
 }
 
 function refuse(code: ErrorCode, message: string): StartCallResult {
@@ -101,7 +104,7 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
       callId,
       engine: found.engine,
       transport,
-      sink: createStoreCallSink({ db, tenantId: call.tenantId, callId, logger }),
+      sink: createStoreCallSink({ db, tenantId: call.tenantId, callId, logger, transcriptUpdates: this.#deps.transcriptUpdates }),
       clock,
       logger: callLogger,
       observers,

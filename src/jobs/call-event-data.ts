@@ -1,3 +1,4 @@
+import { turnData } from '../services/webhooks/transcript-updates.ts';
 import type { CallRow } from '../store/schema/calls.ts';
 import type { CallAnalysisRow } from '../store/schema/call-analyses.ts';
 import type { JsonObject } from '../store/schema/jobs.ts';
@@ -34,14 +35,7 @@ export function callEndedData(call: CallRow, transcript: readonly TranscriptItem
       usage: call.usage === null ? null : { ...call.usage },
       latency: call.latency === null ? null : { ...call.latency },
     },
-    transcript: transcript.map((item) => ({
-      seq: item.seq,
-      role: item.role,
-      text: item.text,
-      startMs: item.startMs,
-      endMs: item.endMs,
-      interrupted: item.interrupted,
-    })),
+    transcript: transcript.map(turnData),
   };
 }
 
@@ -59,5 +53,14 @@ export function callAnalyzedData(call: CallRow, analysis: CallAnalysisRow): Json
       usage: analysis.usage === null ? null : { ...analysis.usage },
       analyzedAt: analysis.analyzedAt.toISOString(),
     },
+  };
+}
+
+/** `data` of the final `transcript.updated`: every turn of the ended call. */
+export function finalTranscriptData(call: CallRow, transcript: readonly TranscriptItemRow[]): JsonObject {
+  return {
+    final: true,
+    call: { id: call.id, status: call.status, endedAt: call.endedAt?.toISOString() ?? null },
+    transcript: transcript.map(turnData),
   };
 }

@@ -5,7 +5,7 @@ import { callEndedJobKind, callStartedJobKind } from '../store/queries/call-life
 import { getCall } from '../store/queries/calls.ts';
 import { listTranscript } from '../store/queries/transcript-items.ts';
 import type { CallRow } from '../store/schema/calls.ts';
-import { callEndedData, callStartedData } from './call-event-data.ts';
+import { callEndedData, callStartedData, finalTranscriptData } from './call-event-data.ts';
 import { defineJobHandler, type JobHandler } from './handler.ts';
 
 /**
@@ -19,8 +19,8 @@ const lifecyclePayload = z.object({ callId: z.uuid(), from: z.string(), to: z.st
 
 /**
  * The handlers of the call lifecycle jobs the store enqueues with each start and end
- * (`src/store/queries/call-lifecycle-jobs.ts`): emit `call.started` / `call.ended` to the webhooks and
- * run the call-ended steps, all in the transaction that records the job's success.
+ * (`src/store/queries/call-lifecycle-jobs.ts`): emit `call.started` / `call.ended` (and the final
+ * `transcript.updated`) to the webhooks and run the call-ended steps, all in the transaction that records the job's success.
  */
 export function callLifecycleHandlers(deps: { webhooks: WebhookEvents; onCallEnded?: readonly CallEndedStep[] }): JobHandler[] {
   const started = defineJobHandler({
@@ -55,6 +55,13 @@ export function callLifecycleHandlers(deps: { webhooks: WebhookEvents; onCallEnd
           callId: call.id,
           data: callEndedData(call, transcript),
           dedupeKey: `call.ended:${call.id}`,
+        });
+        // The final transcript, once per ended call (the per-turn events come from the live call's sink).
+        await deps.webhooks.emitEvent(tx, call.tenantId, {
+          type: 'transcript.updated',
+          callId: call.id,
+          data: finalTranscriptData(call, transcript),
+          dedupeKey: `transcript.updated:${call.id}:final`,
         });
         for (const step of deps.onCallEnded ?? []) await step(tx, call, at);
         return { status: 'succeeded', result: { eventId: emitted.eventId, deliveries: emitted.deliveries } };
