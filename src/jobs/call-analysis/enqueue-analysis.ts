@@ -1,6 +1,6 @@
 import { hasAnalysis, type AnalysisPlan } from '../../core/analysis-plan.ts';
 import type { Executor } from '../../store/database.ts';
-import type { JobRow } from '../../store/schema/jobs.ts';
+import type { JobRow, JsonObject } from '../../store/schema/jobs.ts';
 import type { CallEndedStep } from '../call-lifecycle-handlers.ts';
 import { enqueue } from '../queue.ts';
 import { callAnalysisJobKind } from './call-analyzed.ts';
@@ -37,7 +37,8 @@ export async function enqueueAnalysisRerun(
   tx: Executor,
   params: { tenantId: string; callId: string; rerunId: string; plan?: AnalysisPlan | undefined; maxAttempts: number; at: Date },
 ): Promise<JobRow> {
-  const payload = params.plan === undefined ? { callId: params.callId } : { callId: params.callId, plan: JSON.parse(JSON.stringify(params.plan)) as Record<string, never> };
+  // A plan is JSON already; the round trip drops `undefined` members so it fits the payload's JSON type.
+  const payload: JsonObject = params.plan === undefined ? { callId: params.callId } : { callId: params.callId, plan: JSON.parse(JSON.stringify(params.plan)) as JsonObject };
   const { job } = await enqueue(tx, {
     tenantId: params.tenantId,
     callId: params.callId,
