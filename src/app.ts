@@ -34,6 +34,7 @@ import { createTelephony } from './telephony.ts';
 import { attachSocketIo } from './transports/socketio/attach-socket-io.ts';
 import { attachTwilioMediaStream } from './transports/twilio/attach-twilio-media-stream.ts';
 import { attachWebSocket } from './transports/websocket/attach-websocket.ts';
+import { attachAuraSessionSocket } from './http/aura/socket/attach-aura-session-socket.ts';
 
 export interface Application {
   readonly http: App;
@@ -186,6 +187,8 @@ export async function createApplication(config: Config, logger: Logger, override
     const serverOptions = socketIoOriginOptions(config.security.corsOrigins, config.http.publicUrl);
     const socketIo = attachSocketIo(http.server, { authenticate: authenticateRealtime, connector, logger, clock, serverOptions });
     const webSocket = attachWebSocket(http.server, { authenticate: authenticateRealtime, connector, logger, clock });
+    // AURA's live coaching socket, WS /ws/session/{id}: user credentials, the session checked at the upgrade.
+    const auraSocket = attachAuraSessionSocket(http.server, { authenticate: authenticateRealtime, sessions: aura.sessions, coaching: aura.coaching, db: database.db, logger, clock });
     // Twilio media streams: the upgrade proves itself with X-Twilio-Signature, the stream with its one-time token.
     const twilioMedia = attachTwilioMediaStream(http.server, {
       verifyUpgrade: twilioUpgradeVerifier({ ...telephony.http.webhooks, logger }),
@@ -207,6 +210,7 @@ export async function createApplication(config: Config, logger: Logger, override
           await liveCalls.endAll('server_shutdown');
           await socketIo.close();
           await webSocket.close();
+          await auraSocket.close();
           await twilioMedia.close();
           await http.close();
           await retention.stop();
