@@ -15,6 +15,7 @@ import { createEngineLookup, implementedEngines } from './engine-catalogue.ts';
 import { LiveCallRegistry } from './live-calls.ts';
 import { createRecordings } from './recordings.ts';
 import { createAura } from './services/aura/create-aura.ts';
+import { callCoachingObserverFactory } from './services/aura/call-coaching-observer.ts';
 import { CallService } from './services/calls.ts';
 import { Companies } from './services/companies/companies.ts';
 import { handlehomeRecordsStep } from './services/handlehome/records-step.ts';
@@ -131,7 +132,8 @@ export async function createApplication(config: Config, logger: Logger, override
       engines: createEngineLookup(config),
       maxCallDurationS: config.security.maxCallDurationS,
       joinWindowMs,
-      audioObservers: [recordings.observers],
+      // Recording, and speech coaching of the caller when the agent enables it (docs/aura.md).
+      audioObservers: [recordings.observers, callCoachingObserverFactory({ db: database.db, clock, logger })],
       tools,
       transcriptUpdates: new TranscriptUpdates({ db: database.db, clock, events: webhookEvents }),
     });

@@ -12,6 +12,9 @@ import { actors, buildWorld, worldPassword, type Actor, type World } from '../te
 import { startTestApplication, type TestApplication } from '../testing/test-application.ts';
 import { getTenantDefaultAgent } from '../store/queries/agents.ts';
 import { insertAuraSession } from '../store/queries/aura-sessions.ts';
+import { upsertCallCoachingReport } from '../store/queries/call-coaching-reports.ts';
+import { ruleCoaching } from '../coaching/rules.ts';
+import { emptySnapshot } from '../coaching/snapshot-merge.ts';
 import { defaultSessionConfig } from '../services/aura/aura-sessions.ts';
 import { readFileSync } from 'node:fs';
 import { insertPhoneNumber } from '../store/queries/phone-numbers.ts';
@@ -157,6 +160,11 @@ async function auraSessionOf(w: World): Promise<string> {
 function auraSession(status: Status, suffix: string, request: Omit<Request, 'url'> = {}): Entry {
   return guarded({ owner: status, admin: status, member: 404, stranger: 404 }, async (w) => ({ url: `/api/v1/sessions/${await auraSessionOf(w)}${suffix}`, ...request }));
 }
+/** Stores a coaching report for the owner's call; returns the route's URL. */
+async function coachingReportUrl(w: World): Promise<string> {
+  await upsertCallCoachingReport(app.database.db, { callId: w.ownerCallId, tenantId: w.tenant.id, language: 'en', analysis: {}, snapshot: emptySnapshot, coaching: ruleCoaching(emptySnapshot, 'en', null), at: new Date() });
+  return `/v1/calls/${w.ownerCallId}/coaching`;
+}
 const speechWav = readFileSync(new URL('../testing/fixtures/aura/speech.wav', import.meta.url));
 /** A HandleHome client, call record or order of our tenant; returns its id. */
 async function hhClientOf(w: World): Promise<string> {
@@ -220,6 +228,7 @@ const matrix: Readonly<Record<string, Entry>> = {
   'POST /v1/calls': guarded({ owner: 201, admin: 201, keyCalls: 201, stranger: 201, strangerKey: 201 }, (w) => ({ payload: { userId: w.owner.externalId } })),
   'GET /v1/calls': guarded({ ...users, keyRead: 200, strangerKey: 200 }),
   'GET /v1/calls/:callId': guarded({ owner: 200, admin: 200, keyRead: 200, member: 404, stranger: 404, strangerKey: 404 }, (w) => ({ url: `/v1/calls/${w.ownerCallId}` })),
+  'GET /v1/calls/:callId/coaching': guarded({ owner: 200, admin: 200, keyRead: 200, member: 404, stranger: 404, strangerKey: 404 }, async (w) => ({ url: await coachingReportUrl(w) })),
   'GET /v1/calls/:callId/transcript': guarded({ owner: 200, admin: 200, keyRead: 200, member: 404, stranger: 404, strangerKey: 404 }, (w) => ({ url: `/v1/calls/${w.ownerCallId}/transcript` })),
   'POST /v1/calls/:callId/end': guarded({ owner: 200, admin: 200, keyCalls: 200, member: 404, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/calls/${await w.call()}/end` })),
   'DELETE /v1/calls/:callId': guarded({ owner: 204, admin: 204, keyWrite: 204, member: 404, stranger: 404, strangerKey: 404 }, async (w) => ({ url: `/v1/calls/${await w.call({ ended: true })}` })),

@@ -22,6 +22,7 @@ import { authAccountRoutes } from './auth/account-routes.ts';
 import { authPublicRoutes } from './auth/routes.ts';
 import { authenticationPlugin } from './authentication.ts';
 import { callRoutes } from './calls/routes.ts';
+import { callCoachingRoutes } from './calls/coaching-routes.ts';
 import { envelopeOf, sendError } from './error-envelope.ts';
 import type { HandlehomeDeps } from './handlehome/deps.ts';
 import { handlehomeRoutes } from './handlehome/routes.ts';
@@ -174,6 +175,7 @@ export async function buildApp(deps: HttpDeps) {
     await authenticated.register(userRoutes, { prefix: '/v1/users', identity: deps.identity });
     await authenticated.register(apiKeyRoutes, { prefix: '/v1/api-keys', identity: deps.identity });
     await authenticated.register(callRoutes, { prefix: '/v1/calls', calls: deps.calls });
+    await authenticated.register(callCoachingRoutes, { prefix: '/v1/calls', calls: deps.calls, db: deps.database.db });
     await authenticated.register(jobRoutes, { prefix: '/v1', jobs: deps.jobs.jobs });
     await authenticated.register(recordingRoutes, { prefix: '/v1', recordings: deps.recordings });
     await authenticated.register(callAnalysisRoutes, { prefix: '/v1', analyses: deps.jobs.analyses });

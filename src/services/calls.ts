@@ -34,6 +34,7 @@ export function snapshotAgent(agent: AgentRow): AgentSnapshot {
     warningMessage: agent.warningMessage,
     analysis: agent.analysis,
     recording: agent.recording,
+    coaching: agent.coaching,
   };
 }
 

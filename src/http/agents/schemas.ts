@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentTemplates } from '../../services/agent-templates.ts';
+import { agentCoachingSchema } from '../../coaching/agent-coaching-settings.ts';
 import { analysisPlanSchema } from '../../services/call-analysis/plan-schema.ts';
 import type { AgentRow } from '../../store/schema/agents.ts';
 
@@ -38,7 +39,7 @@ export const agentFieldsSchema = z.strictObject({
   engineOptions: jsonObject.optional(),
   tools: z.array(toolSchema).max(64).optional(),
   analysis: analysisPlanSchema.optional().describe('Post-call analysis (docs/analysis.md); {} for none'),
-  coaching: jsonObject.optional(),
+  coaching: agentCoachingSchema.optional(),
   maxDurationS: z.number().int().min(10).max(4 * 3600).optional(),
   warningBeforeEndS: z.number().int().min(0).max(600).optional(),
   warningMessage: z.string().max(1000).nullable().optional(),

@@ -25,6 +25,8 @@ export interface AgentSnapshot {
   readonly warningMessage: string | null;
   /** The agent's post-call analysis plan; absent in calls stored before plans were snapshotted. */
   readonly analysis?: AnalysisPlan | undefined;
+  /** The agent's `coaching` (docs/aura.md); absent in older snapshots: off. */
+  readonly coaching?: Record<string, unknown>;
   /** Absent in snapshots taken before recordings existed: not recorded. */
   readonly recording?: AgentRecordingSettings;
 }

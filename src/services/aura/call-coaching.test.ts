@@ -1,0 +1,84 @@
+/**
+ * Coaching on live calls: a real call session through the live call registry, caller audio as a
+ * phone sends it (8 kHz μ-law), the agent's `coaching` on; at the end the caller's speech report is
+ * stored with the call, with the caller's transcript words counted.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulawEncode } from '../../audio/g711.ts';
+import { decodeWav } from '../../audio/wav.ts';
+import { newId } from '../../core/ids.ts';
+import { apiKeyPrincipal } from '../../core/principal.ts';
+import { LiveCallRegistry } from '../../live-calls.ts';
+import type { DatabaseHandle } from '../../store/database.ts';
+import { createAgent } from '../../store/queries/agents.ts';
+import { getCallCoachingReport } from '../../store/queries/call-coaching-reports.ts';
+import { createCall } from '../../store/queries/calls.ts';
+import { upsertTranscriptItem } from '../../store/queries/transcript-items.ts';
+import { FakeTransport, ManualClock, MULAW_8K, ScriptedEngine, silentLogger } from '../../testing/runtime-fakes/index.ts';
+import { seedTenant, testAgentFields } from '../../testing/store-fixtures.ts';
+import { openTestDatabase } from '../../testing/test-database.ts';
+import { snapshotAgent } from '../calls.ts';
+import { callCoachingObserverFactory } from './call-coaching-observer.ts';
+
+const speech = decodeWav(readFileSync(new URL('../../testing/fixtures/aura/speech.wav', import.meta.url)));
+
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  handle = await openTestDatabase();
+});
+afterAll(async () => {
+  await handle.close();
+});
+
+async function settle(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** Runs one call whose agent has `coaching`, the caller saying the fixture twice; returns its id and tenant. */
+async function runCall(coaching: Record<string, unknown>): Promise<{ callId: string; tenantId: string }> {
+  const clock = new ManualClock();
+  const { tenant } = await seedTenant(handle.db, `coach-${newId().slice(0, 8)}`);
+  const agent = await createAgent(handle.db, { tenantId: tenant.id, ownerUserId: null, isDefault: false, fields: { ...testAgentFields, language: 'en-US', coaching } });
+  const callId = newId();
+  await createCall(handle.db, { id: callId, tenantId: tenant.id, userId: null, agentId: agent.id, agentSnapshot: snapshotAgent(agent), channel: 'twilio', direction: 'inbound', metadata: {}, at: new Date(clock.nowMs()) });
+  const engine = new ScriptedEngine({ clock });
+  const registry = new LiveCallRegistry({ db: handle.db, clock, logger: silentLogger(), engines: () => ({ engine }), audioObservers: [callCoachingObserverFactory({ db: handle.db, clock, logger: silentLogger() })] });
+  const transport = new FakeTransport({ clock, inputFormat: MULAW_8K });
+  expect(await registry.startCall({ callId, identity: apiKeyPrincipal({ tenantId: tenant.id, scopes: ['calls'] }), transport })).toEqual({ ok: true });
+  await settle(() => engine.sessions.length > 0);
+  for (let pass = 0; pass < 2; pass += 1) {
+    for (let at = 0; at < speech.samples.length; at += 160) {
+      clock.advance(20);
+      transport.sendCallerAudio({ format: MULAW_8K, data: mulawEncode(speech.samples.subarray(at, at + 160)) });
+    }
+  }
+  await upsertTranscriptItem(handle.db, { tenantId: tenant.id, callId, seq: 0, role: 'user', text: 'Good morning everyone, um, today I will talk about our plan.', startMs: 0, endMs: 3000, interrupted: false });
+  await registry.end(callId, 'caller_ended');
+  return { callId, tenantId: tenant.id };
+}
+
+describe('coaching on live calls', () => {
+  it('stores the caller’s speech report with the call when the agent enables coaching', async () => {
+    const { callId, tenantId } = await runCall({ enabled: true });
+    const report = await getCallCoachingReport(handle.db, { tenantId, callId });
+    expect(report).toBeDefined();
+    expect(report?.language).toBe('en');
+    expect(report?.snapshot.durationMs).toBe(6000);
+    expect(report?.snapshot.speechMs).toBeGreaterThan(4000);
+    // espeak-ng's English voice, through μ-law: its pitch is measured, not made up.
+    expect(report?.snapshot.pitchMedianHz).toBeGreaterThan(80);
+    expect(report?.snapshot.pitchMedianHz).toBeLessThan(130);
+    expect(report?.snapshot.fillerCount).toBe(1);
+    expect(report?.coaching).toMatchObject({ source: 'rules', language: 'en' });
+    expect(report?.coaching.scores.overall).toEqual(expect.any(Number));
+    expect(report?.analysis).toMatchObject({ sampleRateHz: 8000, language: 'en' });
+  });
+
+  it('stores nothing when coaching is off or unset', async () => {
+    for (const coaching of [{}, { enabled: false }]) {
+      const { callId, tenantId } = await runCall(coaching);
+      expect(await getCallCoachingReport(handle.db, { tenantId, callId })).toBeUndefined();
+    }
+  });
+});
