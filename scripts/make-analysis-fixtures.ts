@@ -29,30 +29,30 @@ const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'analysis
 /** Evaluation sentences (the syllables-per-word constant is calibrated on other texts, see calibrate-syllable-rate.ts). */
 export const EVALUATION_TEXTS = {
   en: [
-    'our team shipped the new billing page last week',
-    'most customers asked for a simpler way to pay',
-    'we tested every change with a small group first',
-    'the numbers show that people finish much faster now',
-    'next month we will focus on the mobile app',
-    'please send me your questions before the meeting',
-    'i think the hardest part was moving the old data',
-    'thank you all for the help and the patience',
-    'the weather was cold but the station stayed open',
-    'she bought fresh bread and cheese at the market',
-    'a good talk tells one story and tells it well',
-    'every slide should carry a single clear idea',
+    ['our team shipped the new billing page last week', 10],
+    ['most customers asked for a simpler way to pay', 12],
+    ['we tested every change with a small group first', 11],
+    ['the numbers show that people finish much faster now', 13],
+    ['next month we will focus on the mobile app', 11],
+    ['please send me your questions before the meeting', 11],
+    ['i think the hardest part was moving the old data', 13],
+    ['thank you all for the help and the patience', 10],
+    ['the weather was cold but the station stayed open', 12],
+    ['she bought fresh bread and cheese at the market', 10],
+    ['a good talk tells one story and tells it well', 11],
+    ['every slide should carry a single clear idea', 13],
   ],
   fr: [
-    'notre équipe a livré la nouvelle page la semaine dernière',
-    'les clients voulaient une façon plus simple de payer',
-    'nous avons testé chaque changement avec un petit groupe',
-    'les chiffres montrent que les gens vont beaucoup plus vite',
-    'le mois prochain nous travaillerons sur l application mobile',
-    'envoyez moi vos questions avant la réunion de jeudi',
-    'le plus difficile était de déplacer les anciennes données',
-    'merci à tous pour votre aide et votre patience',
-    'il faisait froid mais la gare est restée ouverte',
-    'elle a acheté du pain frais au marché ce matin',
+    ['notre équipe a livré la nouvelle page la semaine dernière', 15],
+    ['les clients voulaient une façon plus simple de payer', 13],
+    ['nous avons testé chaque changement avec un petit groupe', 14],
+    ['les chiffres montrent que les gens vont beaucoup plus vite', 11],
+    ['le mois prochain nous travaillerons sur l application mobile', 16],
+    ['envoyez moi vos questions avant la réunion de jeudi', 16],
+    ['le plus difficile était de déplacer les anciennes données', 16],
+    ['merci à tous pour votre aide et votre patience', 11],
+    ['il faisait froid mais la gare est restée ouverte', 12],
+    ['elle a acheté du pain frais au marché ce matin', 14],
   ],
 } as const;
 
@@ -63,6 +63,7 @@ interface RateFile {
   readonly wpmSetting: number;
   readonly noiseDbfs: number | null;
   readonly words: number;
+  readonly syllables: number;
   readonly durationMs: number;
   readonly speechMs: number;
   readonly pauses: readonly { readonly startMs: number; readonly endMs: number }[];
@@ -130,9 +131,11 @@ function makeRateFiles(tmp: string): RateFile[] {
     const texts = EVALUATION_TEXTS[plan.language];
     const pieces: Int16Array[] = [];
     let words = 0;
+    let syllables = 0;
     for (let k = 0; k <= plan.pauses.length; k++) {
-      const text = texts[(index * 4 + k) % texts.length] as string;
+      const [text, textSyllables] = texts[(index * 4 + k) % texts.length] as readonly [string, number];
       words += text.split(/\s+/).length;
+      syllables += textSyllables;
       pieces.push(trim(synthesise(tmp, plan.voice, ['-s', String(plan.wpm)], text)));
     }
     const lead = 400;
@@ -168,6 +171,7 @@ function makeRateFiles(tmp: string): RateFile[] {
       wpmSetting: plan.wpm,
       noiseDbfs: plan.noiseDbfs,
       words,
+      syllables,
       durationMs: (samples.length * 1000) / RATE_HZ,
       speechMs: (speechSamples * 1000) / RATE_HZ,
       pauses,

@@ -20,8 +20,8 @@ export interface LanguageProfile {
 }
 
 const PROFILES: Readonly<Record<AnalysisLanguage, LanguageProfile>> = {
-  en: { longPauseMs: 2500, monotoneSemitones: 2.0, nucleiPerWord: 1.53 },
-  fr: { longPauseMs: 2000, monotoneSemitones: 1.3, nucleiPerWord: 1.5 },
+  en: { longPauseMs: 2500, monotoneSemitones: 2.0, nucleiPerWord: 1.47 },
+  fr: { longPauseMs: 2000, monotoneSemitones: 1.3, nucleiPerWord: 1.48 },
 };
 
 export function languageProfile(language: AnalysisLanguage): LanguageProfile {

@@ -6,7 +6,7 @@
  * RANGE_DB of the loudest recent peak (weak bumps in a trailing consonant are not syllables).
  */
 
-const PROMINENCE_DB = 2;
+const PROMINENCE_DB = 3;
 const RANGE_DB = 25;
 /** The loudest-peak reference decays by this much per second, so a loud start does not mute the rest. */
 const REFERENCE_DECAY_DB_PER_S = 3;

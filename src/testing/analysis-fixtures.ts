@@ -19,6 +19,8 @@ export interface RateFixture {
   readonly wpmSetting: number;
   readonly noiseDbfs: number | null;
   readonly words: number;
+  /** Syllables of the text, counted by hand. */
+  readonly syllables: number;
   readonly durationMs: number;
   readonly speechMs: number;
   readonly pauses: readonly { readonly startMs: number; readonly endMs: number }[];
