@@ -2,6 +2,8 @@
 
 export class FrameWindow {
   readonly size: number;
+  /** Exact duration of one frame. */
+  readonly frameMs: number;
   readonly sumSquares: Float64Array;
   readonly samples: Uint32Array;
   readonly peak: Uint16Array;
@@ -12,8 +14,9 @@ export class FrameWindow {
   /** Frames recorded so far (all time). */
   frames = 0;
 
-  constructor(size: number) {
+  constructor(size: number, frameMs: number) {
     this.size = size;
+    this.frameMs = frameMs;
     this.sumSquares = new Float64Array(size);
     this.samples = new Uint32Array(size);
     this.peak = new Uint16Array(size);

@@ -41,9 +41,6 @@ function resolveOptions(options: SpeechAnalyserOptions): Required<SpeechAnalyser
   checkRange('windowMs', resolved.windowMs, 1000, 3000);
   checkRange('minPauseMs', resolved.minPauseMs, 150, 1000);
   checkRange('longPauseMs', resolved.longPauseMs, resolved.minPauseMs, 60_000);
-  if (!Number.isInteger((resolved.frameMs * resolved.sampleRateHz) / 1000)) {
-    throw new RangeError(`${resolved.frameMs} ms at ${resolved.sampleRateHz} Hz is not a whole number of samples`);
-  }
   return resolved;
 }
 
@@ -69,14 +66,17 @@ class StreamingSpeechAnalyser implements SpeechAnalyser {
 
   constructor(options: Required<SpeechAnalyserOptions>) {
     this.options = Object.freeze(options);
-    this.#frameSamples = (options.frameMs * options.sampleRateHz) / 1000;
+    // A frame is a whole number of samples; at rates like 11025 Hz it is a fraction of a millisecond
+    // off `frameMs`, and every time below is computed from its exact duration.
+    this.#frameSamples = Math.round((options.frameMs * options.sampleRateHz) / 1000);
+    const exactFrameMs = (this.#frameSamples * 1000) / options.sampleRateHz;
     this.#carry = new Int16Array(this.#frameSamples);
     this.#decimator = new LowPassDecimator(options.sampleRateHz);
     this.#decimated = new Float32Array(this.#decimator.maxOutputLength(this.#frameSamples) + 1);
     this.#yin = new YinPitch(this.#decimator.outputRateHz);
-    this.#vad = new VoiceActivity(options);
-    this.#nuclei = new SyllableNuclei(options.frameMs / 2, 2);
-    this.#window = new FrameWindow(Math.round(options.windowMs / options.frameMs));
+    this.#vad = new VoiceActivity({ ...options, frameMs: exactFrameMs });
+    this.#nuclei = new SyllableNuclei(exactFrameMs / 2, 2);
+    this.#window = new FrameWindow(Math.round(options.windowMs / exactFrameMs), exactFrameMs);
     this.#nuclei.onNucleus = (frame) => {
       this.#window.addNucleus(frame);
     };

@@ -56,7 +56,7 @@ function snr(speechSumSquares: number, speechSamples: number, floorDbfs: number)
 }
 
 function monotone(variability: number | null, voicedFrames: number, state: AnalyserState): boolean | null {
-  if (variability === null || voicedFrames * state.options.frameMs < MIN_VOICED_MS_FOR_MONOTONE) return null;
+  if (variability === null || voicedFrames * state.window.frameMs < MIN_VOICED_MS_FOR_MONOTONE) return null;
   return variability < languageProfile(state.options.language).monotoneSemitones;
 }
 
@@ -137,7 +137,7 @@ export function buildReport(state: AnalyserState): SpeechReport {
 const scratchByState = new WeakMap<AnalyserState, Float64Array>();
 
 export function buildWindow(state: AnalyserState): SpeechWindowMetrics {
-  const { window: ring, options, vad } = state;
+  const { window: ring, vad } = state;
   const held = ring.held;
   let scratch = scratchByState.get(state);
   if (!scratch) {
@@ -169,9 +169,9 @@ export function buildWindow(state: AnalyserState): SpeechWindowMetrics {
     if (f0 > 0) scratch[voiced++] = f0;
   }
   const summary = summarisePitch(scratch, voiced);
-  const speakingMs = speechFrames * options.frameMs;
-  const analysedMs = held * options.frameMs;
-  const endMs = ring.frames * options.frameMs;
+  const speakingMs = Math.round(speechFrames * ring.frameMs);
+  const analysedMs = Math.round(held * ring.frameMs);
+  const endMs = Math.round(ring.frames * ring.frameMs);
   return {
     startMs: endMs - analysedMs,
     endMs,

@@ -119,21 +119,26 @@ export class VoiceActivity {
     }
     if (this.#openStart >= 0) {
       this.#closedSpeechFrames += this.#openEnd - this.#openStart;
-      this.#keep(this.#segments, { startMs: this.#openStart * this.#frameMs, endMs: this.#openEnd * this.#frameMs });
+      this.#keep(this.#segments, { startMs: this.#ms(this.#openStart), endMs: this.#ms(this.#openEnd) });
       this.#addPause(this.#openEnd, start);
     }
     this.#openStart = start;
     this.#openEnd = end;
   }
 
+  /** Start of frame `frame` in whole milliseconds (frames need not be a whole number of ms long). */
+  #ms(frame: number): number {
+    return Math.round(frame * this.#frameMs);
+  }
+
   #addPause(startFrame: number, endFrame: number): void {
-    const durationMs = (endFrame - startFrame) * this.#frameMs;
+    const durationMs = this.#ms(endFrame) - this.#ms(startFrame);
     const long = durationMs >= this.#longPauseMs;
     this.#pauseCount++;
     this.#pauseTotalMs += durationMs;
     if (durationMs > this.#longestPauseMs) this.#longestPauseMs = durationMs;
     if (long) this.#longPauseCount++;
-    this.#keep(this.#pauses, { startMs: startFrame * this.#frameMs, endMs: endFrame * this.#frameMs, durationMs, long });
+    this.#keep(this.#pauses, { startMs: this.#ms(startFrame), endMs: this.#ms(endFrame), durationMs, long });
   }
 
   #keep<T>(list: T[], item: T): void {
@@ -157,7 +162,7 @@ export class VoiceActivity {
   }
 
   get analysedMs(): number {
-    return this.#frame * this.#frameMs;
+    return this.#ms(this.#frame);
   }
 
   /** Speech now, or within the 200 ms hangover of the last speech frame. */
@@ -174,22 +179,23 @@ export class VoiceActivity {
       // A run in progress that opened a new segment: the open segment is closed but not yet counted.
       if (current.start !== this.#openStart && this.#openStart >= 0) frames += this.#openEnd - this.#openStart;
     }
-    return frames * this.#frameMs;
+    return Math.round(frames * this.#frameMs);
   }
 
   /** From the first speech to the last speech, or 0. */
   get talkSpanMs(): number {
     const current = this.#current();
-    return current && this.#firstSpeechFrame >= 0 ? (current.end - this.#firstSpeechFrame) * this.#frameMs : 0;
+    return current && this.#firstSpeechFrame >= 0 ? this.#ms(current.end) - this.#ms(this.#firstSpeechFrame) : 0;
   }
 
   segments(): SpeechSegment[] {
     const list = this.#segments.slice();
     const current = this.#current();
     if (current && current.start !== this.#openStart && this.#openStart >= 0) {
-      list.push({ startMs: this.#openStart * this.#frameMs, endMs: this.#openEnd * this.#frameMs });
+      list.push({ startMs: this.#ms(this.#openStart), endMs: this.#ms(this.#openEnd) });
     }
-    if (current) list.push({ startMs: current.start * this.#frameMs, endMs: current.end * this.#frameMs });
+    if (current) list.push({ startMs: this.#ms(current.start), endMs: this.#ms(current.end) });
+    while (list.length > KEPT_ITEMS) list.shift();
     return list;
   }
 
@@ -200,9 +206,10 @@ export class VoiceActivity {
     if (!current || current.start === this.#openStart || this.#openStart < 0) {
       return { count: this.#pauseCount, totalMs: this.#pauseTotalMs, longestMs: this.#longestPauseMs, longCount: this.#longPauseCount, list };
     }
-    const durationMs = (current.start - this.#openEnd) * this.#frameMs;
+    const durationMs = this.#ms(current.start) - this.#ms(this.#openEnd);
     const long = durationMs >= this.#longPauseMs;
-    list.push({ startMs: this.#openEnd * this.#frameMs, endMs: current.start * this.#frameMs, durationMs, long });
+    list.push({ startMs: this.#ms(this.#openEnd), endMs: this.#ms(current.start), durationMs, long });
+    if (list.length > KEPT_ITEMS) list.shift();
     return {
       count: this.#pauseCount + 1,
       totalMs: this.#pauseTotalMs + durationMs,
