@@ -111,7 +111,7 @@ export const orderSchema = z
     _id: z.uuid(),
     id: z.uuid(),
     client: clientSchema.nullable(),
-    nom: z.string().nullable().describe('The name given for the order when it has no client'),
+    nom: z.string().nullable().describe('The name the order was given'),
     date: z.iso.date().describe('The tenant’s local date (time zone of its business hours)'),
     heure: z.string().describe('HH:MM, local'),
     dateAsap: z.boolean().describe('The caller asked for "as soon as possible"; `date` is what it resolved to'),

@@ -71,7 +71,7 @@ async function writeOrder(
   }
   const details = {
     customerId: params.customerId ?? existing?.customerId ?? null,
-    customerName: params.customerId === null ? (params.customerName ?? existing?.customerName ?? null) : null,
+    customerName: params.customerName ?? existing?.customerName ?? null,
     requestId: params.requestId,
     type: order.type,
     modality: order.modalite,

@@ -93,7 +93,8 @@ describe('create_appointment', () => {
     expect(await anonymous.run('create_appointment', { name: 'Inconnu', date: '2026-11-23', time: '10:00', type: 'Commande à emporter' })).toMatchObject({ booked: true, phoneOnFile: false });
     const orders = await handle.db.select().from(handlehomeOrders).where(eq(handlehomeOrders.tenantId, tenantId));
     const customers = await handle.db.select().from(handlehomeCustomers).where(eq(handlehomeCustomers.tenantId, tenantId));
-    expect(customers).toMatchObject([{ phone: '+33612345678', lastName: 'Léa' }]);
+    expect(customers).toMatchObject([{ phone: '+33612345678', firstName: null, lastName: null }]);
+    expect(orders.find((o) => o.callId === withId.callId)).toMatchObject({ customerName: 'Léa', customerId: customers[0]?.id });
     expect(orders.find((o) => o.callId === anonymous.callId)).toMatchObject({ customerId: null, customerName: null });
   });
 

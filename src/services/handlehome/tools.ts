@@ -104,10 +104,12 @@ export function handlehomeTools(deps: { db: Database; clock: Clock }): ToolImple
           return { booked: false, date: when.date, time: when.time, reason: refusalText[check.reason ?? 'full'], alternatives: nearest(free.available, when.time, 3) };
         }
         const at = new Date(clock.nowMs());
-        const customer = phone === null ? null : await upsertCustomerByPhone(tx, { id: newId(), tenantId: ctx.tenantId, phone, firstName: null, lastName: name, at });
+        // The customer is known by number; its first and last names come from the post-call extraction
+        // (the tool only has one free-form name, kept on the order).
+        const customer = phone === null ? null : await upsertCustomerByPhone(tx, { id: newId(), tenantId: ctx.tenantId, phone, firstName: null, lastName: null, at });
         const fields: OrderFields = {
           customerId: customer?.id ?? existing?.customerId ?? null,
-          customerName: customer === null ? name : null,
+          customerName: name ?? existing?.customerName ?? null,
           requestId: existing?.requestId ?? null,
           ...when,
           durationMin,

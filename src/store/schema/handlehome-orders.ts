@@ -30,7 +30,7 @@ export const handlehomeOrders = pgTable(
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
     customerId: uuid('customer_id').references(() => handlehomeCustomers.id, { onDelete: 'set null' }),
-    /** The name given for the order when there is no customer. */
+    /** The name the order was given (by the caller or staff), with or without a customer. */
     customerName: text('customer_name'),
     callId: uuid('call_id').references(() => calls.id, { onDelete: 'set null' }),
     requestId: uuid('request_id').references(() => handlehomeRequests.id, { onDelete: 'set null' }),
