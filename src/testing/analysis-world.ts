@@ -5,6 +5,7 @@ import { callAnalysisHandler } from '../jobs/call-analysis/call-analysis-handler
 import type { CallAnalyzedStep } from '../jobs/call-analysis/call-analyzed.ts';
 import { enqueueCallAnalysis } from '../jobs/call-analysis/enqueue-analysis.ts';
 import { callLifecycleHandlers } from '../jobs/call-lifecycle-handlers.ts';
+import type { JobHandler } from '../jobs/handler.ts';
 import type { JobWorkerPool } from '../jobs/worker-pool.ts';
 import { webhookDeliveryHandler } from '../jobs/webhook-delivery-handler.ts';
 import { snapshotAgent } from '../services/calls.ts';
@@ -44,6 +45,8 @@ export const bookingSchema = {
 
 export interface AnalysisWorld {
   readonly clock: ManualClock;
+  /** The `call-analysis` handler alone (for pools that run nothing else). */
+  readonly analysisHandler: JobHandler;
   readonly endpoints: WebhookEndpoints;
   readonly pool: JobWorkerPool;
   /**
@@ -62,13 +65,15 @@ export function analysisWorld(db: Database, fake: FakeOpenAiChat | undefined, op
   const events = new WebhookEvents({ clock, maxAttempts: 4 });
   const deliverer = new WebhookDeliverer({ db, clock, policy: localPolicy, timeoutMs: testWebhookTimeoutMs });
   const analyst = fake && new CallAnalyst({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, defaultModel: options.model ?? 'gpt-4o-mini', requestTimeoutMs: options.requestTimeoutMs ?? 5_000 });
+  const analysisHandler = callAnalysisHandler({ analyst, webhooks: events, onCallAnalyzed: options.onCallAnalyzed, timeoutMs: 60_000 });
   const handlers = [
     ...callLifecycleHandlers({ webhooks: events, onCallEnded: [enqueueCallAnalysis({ maxAttempts: 3 })] }),
-    callAnalysisHandler({ analyst, webhooks: events, onCallAnalyzed: options.onCallAnalyzed, timeoutMs: 60_000 }),
+    analysisHandler,
     webhookDeliveryHandler(deliverer, { timeoutMs: testWebhookTimeoutMs, backoff: testWebhookBackoff }),
   ];
   return {
     clock,
+    analysisHandler,
     endpoints: new WebhookEndpoints({ db, clock, policy: localPolicy, maxAttempts: 4 }),
     pool: testPool(db, clock, handlers),
     async endedCall(plan, turns = bookingTranscript, beforeEnd) {

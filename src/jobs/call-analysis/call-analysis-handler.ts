@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { hasAnalysis, type AnalysisPlan } from '../../core/analysis-plan.ts';
 import { analysisPlanSchema } from '../../services/call-analysis/plan-schema.ts';
-import type { WebhookEvents } from '../../services/webhooks/events.ts';
+import type { EmittedEvent, WebhookEvents } from '../../services/webhooks/events.ts';
+import type { Executor } from '../../store/database.ts';
+import type { CallAnalysisRow } from '../../store/schema/call-analyses.ts';
 import { upsertCallAnalysis, type NewCallAnalysis } from '../../store/queries/call-analyses.ts';
 import { getCall } from '../../store/queries/calls.ts';
 import { listTranscript } from '../../store/queries/transcript-items.ts';
@@ -12,7 +14,7 @@ import { defineJobHandler, JobFailure, type JobContext, type JobHandler, type Jo
 import type { CallAnalyst } from './call-analyst.ts';
 import { callAnalysisJobKind, type CallAnalyzedStep } from './call-analyzed.ts';
 import { transcriptText } from './prompts.ts';
-import { measureTranscript, tooShortReason } from './transcript-size.ts';
+import { measureTranscript, tooShortReason, type TranscriptSize } from './transcript-size.ts';
 
 export interface CallAnalysisHandlerDeps {
   /** `undefined` when `OPENAI_API_KEY` is not set: every analysis that needs the model then fails with that reason. */
@@ -99,7 +101,7 @@ function base(ctx: JobContext<Payload>, call: CallRow, plan: AnalysisPlan, at: D
   return { tenantId: call.tenantId, callId: call.id, jobId: ctx.job.id, reason: null, plan, analyzedAt: at };
 }
 
-function emit(ctx: JobContext<Payload>, deps: CallAnalysisHandlerDeps, tx: Parameters<CallAnalyzedStep>[0], call: CallRow, stored: Parameters<typeof callAnalyzedData>[1]) {
+function emit(ctx: JobContext<Payload>, deps: CallAnalysisHandlerDeps, tx: Executor, call: CallRow, stored: CallAnalysisRow): Promise<EmittedEvent> {
   return deps.webhooks.emitEvent(tx, call.tenantId, {
     type: 'call.analyzed',
     callId: call.id,
@@ -116,7 +118,7 @@ function skip(
   call: CallRow,
   plan: AnalysisPlan,
   reason: string,
-  size: ReturnType<typeof measureTranscript>,
+  size: TranscriptSize,
 ): Promise<JobOutcome> {
   const at = new Date(ctx.clock.nowMs());
   return ctx.commit(async (tx) => {
