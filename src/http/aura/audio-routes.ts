@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import type { ChunkAnalysis } from '../../services/aura/aura-coaching.ts';
-import { ANALYSIS_RATE_HZ, decodeUpload, MAX_UPLOAD_BYTES, toAnalysisRate } from '../../services/aura/audio-upload.ts';
+import { checkUpload, decodeUpload, MAX_UPLOAD_BYTES, toAnalysisRate, type UploadInfo } from '../../services/aura/audio-upload.ts';
+import { feedOf } from '../../services/aura/measurements.ts';
 import { principalOf } from '../authentication.ts';
 import { feedbackItemSchema, scoresSchema, toFeedbackItem, toScores, toVoiceMetrics, voiceMetricsSchema } from './coaching-schemas.ts';
 import type { AuraHttpDeps } from './deps.ts';
@@ -124,11 +125,16 @@ export const auraAudioRoutes: FastifyPluginAsyncZod<{ aura: AuraHttpDeps }> = (a
       // The session first: a stranger learns nothing about the file, and a closed session decodes nothing.
       await aura.coaching.openSession(principal, request.params.id);
       const { bytes, filename, transcript } = await uploadOf(request.headers['content-type'] ?? '', request.body);
-      const decoded = await decodeUpload(bytes);
-      const result = await aura.coaching.analyse(principal, request.params.id, { samples: decoded.samples, sampleRateHz: ANALYSIS_RATE_HZ, source: 'upload', ...(transcript === undefined ? {} : { transcript }) });
+      checkUpload(bytes);
+      let info: UploadInfo | undefined;
+      const feed = async (push: (samples: Int16Array) => void) => {
+        info = await decodeUpload(bytes, push);
+      };
+      const result = await aura.coaching.analyse(principal, request.params.id, { feed, source: 'upload', transcript });
+      if (info === undefined) throw new Error('the upload was analysed without being decoded');
       return {
         ...toAnalysis(result, started, aura.clock.nowMs()),
-        file: { filename, format: decoded.format, size_bytes: bytes.length, duration_seconds: Math.round(decoded.samples.length / 16) / 1000, source_sample_rate: decoded.sourceRateHz, channels: decoded.channels },
+        file: { filename, format: info.format, size_bytes: bytes.length, duration_seconds: result.analysis.durationMs / 1000, source_sample_rate: info.sourceRateHz, channels: info.channels },
       };
     },
   );
@@ -152,7 +158,7 @@ export const auraAudioRoutes: FastifyPluginAsyncZod<{ aura: AuraHttpDeps }> = (a
       const started = aura.clock.nowMs();
       const samples = toAnalysisRate(pcmOfChunk(request.body), request.body.sample_rate);
       const { transcript } = request.body;
-      const result = await aura.coaching.analyse(principalOf(request), request.params.id, { samples, sampleRateHz: ANALYSIS_RATE_HZ, source: 'chunk', ...(transcript === undefined ? {} : { transcript }) });
+      const result = await aura.coaching.analyse(principalOf(request), request.params.id, { feed: feedOf(samples), source: 'chunk', transcript });
       return toAnalysis(result, started, aura.clock.nowMs());
     },
   );

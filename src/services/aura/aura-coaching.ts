@@ -18,7 +18,7 @@ import type { AuraFeedbackKind, AuraFeedbackRow } from '../../store/schema/aura-
 import type { AuraMilestoneRow } from '../../store/schema/aura-milestones.ts';
 import type { AuraSessionRow } from '../../store/schema/aura-sessions.ts';
 import { isOpen, type AuraSessions } from './aura-sessions.ts';
-import { analysePcm16, recordStretch } from './measurements.ts';
+import { analyseAudio, recordStretch, type AudioFeed } from './measurements.ts';
 
 export interface AuraCoachingDeps {
   readonly db: Database;
@@ -67,10 +67,10 @@ export class AuraCoaching {
     return this.#deps.sessions.markStarted(session);
   }
 
-  /** Analyses a chunk or a decoded upload, stores it with the session, and returns its measurements and rule feedback. */
-  async analyse(principal: Principal, sessionId: string, audio: { samples: Int16Array; sampleRateHz: number; source: 'chunk' | 'upload'; transcript?: string }): Promise<ChunkAnalysis> {
+  /** Analyses a chunk or an upload (16 kHz PCM16 from `feed`), stores it with the session, and returns its measurements and rule feedback. */
+  async analyse(principal: Principal, sessionId: string, audio: { feed: AudioFeed; source: 'chunk' | 'upload'; transcript?: string | undefined }): Promise<ChunkAnalysis> {
     const session = await this.openSession(principal, sessionId);
-    const { snapshot } = await analysePcm16(audio.samples, audio.sampleRateHz, session.language, audio.transcript);
+    const { snapshot } = await analyseAudio(audio.feed, session.language, audio.transcript);
     const recorded = await recordStretch(this.#deps.db, { session, snapshot, source: audio.source, at: this.#now() });
     return { session, analysis: recorded.analysis, sessionScores: recorded.session.scores, items: ruleFeedback(snapshot, session.language, recorded.analysis.scores) };
   }

@@ -10,21 +10,31 @@ import { insertAuraAnalysis } from '../../store/queries/aura-analyses.ts';
 import { getAuraSession, saveSessionMeasurements } from '../../store/queries/aura-sessions.ts';
 import type { AuraAnalysisRow, AuraAnalysisSource } from '../../store/schema/aura-analyses.ts';
 import type { AuraSessionRow } from '../../store/schema/aura-sessions.ts';
+import { ANALYSIS_RATE_HZ } from './audio-upload.ts';
 
 /** Audio handed to the analyser per turn of the event loop: analysing a long upload never blocks live calls. */
 const SLICE_MS = 1000;
 
-/**
- * Runs the speech analyser over a whole piece of PCM16 (a chunk or a decoded upload), one second per
- * event-loop turn, with the transcript when there is one.
- */
-export async function analysePcm16(samples: Int16Array, sampleRateHz: number, language: CoachingLanguage, transcript?: string): Promise<{ report: SpeechReport; snapshot: SpeechSnapshot }> {
-  const analyser = createSpeechAnalyser({ sampleRateHz, language });
-  const slice = Math.round((sampleRateHz * SLICE_MS) / 1000);
-  for (let at = 0; at < samples.length; at += slice) {
-    analyser.push(samples.subarray(at, Math.min(samples.length, at + slice)));
-    if (at + slice < samples.length) await yieldToLoop();
-  }
+/** Hands 16 kHz PCM16 to `push`, in as many pieces as it likes, and resolves when done. */
+export type AudioFeed = (push: (samples: Int16Array) => void) => Promise<void>;
+
+/** A whole buffer of 16 kHz PCM16 as a feed, one second per event-loop turn. */
+export function feedOf(samples: Int16Array): AudioFeed {
+  const slice = Math.round((ANALYSIS_RATE_HZ * SLICE_MS) / 1000);
+  return async (push) => {
+    for (let at = 0; at < samples.length; at += slice) {
+      push(samples.subarray(at, Math.min(samples.length, at + slice)));
+      if (at + slice < samples.length) await yieldToLoop();
+    }
+  };
+}
+
+/** Runs the speech analyser over a chunk or a decoded upload (16 kHz PCM16), with the transcript when there is one. */
+export async function analyseAudio(feed: AudioFeed, language: CoachingLanguage, transcript?: string): Promise<{ report: SpeechReport; snapshot: SpeechSnapshot }> {
+  const analyser = createSpeechAnalyser({ sampleRateHz: ANALYSIS_RATE_HZ, language });
+  await feed((samples) => {
+    analyser.push(samples);
+  });
   if (transcript !== undefined && transcript.trim() !== '') analyser.addWords(transcript);
   const report = analyser.report();
   return { report, snapshot: snapshotOfReport(report) };
