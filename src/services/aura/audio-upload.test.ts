@@ -36,21 +36,27 @@ describe('upload decoding', () => {
     await expect(decodeAll(truncatedWav)).rejects.toMatchObject({ code: 'invalid_audio' });
   });
 
-  it('decodes a long file a slice per event-loop turn, so other work keeps running', async () => {
-    // 100 × 3 s of MP3 frames: 5 minutes, which a whole-file decode holds the loop for most of a second.
+  it('decodes a long file a slice per event-loop turn, so timers and I/O keep running', async () => {
+    // 100 × 3 s of MP3 frames (1.3 MB, 5 minutes). A whole-file decode starves timers for nearly all of
+    // its run (0.6 s of 0.6 s here); streamed, the longest gap is a few percent of the decode. Compared
+    // as a share of the decode's own duration, so a busy machine (which stretches both) cannot make
+    // this flaky.
     const one = fixture('speech.mp3');
     const long = new Uint8Array(one.length * 100);
     for (let i = 0; i < 100; i += 1) long.set(one, i * one.length);
-    let last = performance.now();
+    const started = performance.now();
+    let last = started;
     let longest = 0;
     const timer = setInterval(() => {
       const now = performance.now();
       longest = Math.max(longest, now - last);
       last = now;
-    }, 5);
+    }, 2);
     const { samples } = await decodeAll(long);
     clearInterval(timer);
+    const total = performance.now() - started;
+    longest = Math.max(longest, performance.now() - last);
     expect(samples / 16_000).toBeGreaterThan(290);
-    expect(longest).toBeLessThan(300);
+    expect(longest).toBeLessThan(0.25 * total);
   });
 });
