@@ -91,7 +91,7 @@ describe('WebSocket garbage from a client', () => {
   });
 
   it('terminates a peer that stops answering pings', async () => {
-    harness = await startWebSocketHarness({ pingIntervalMs: 30 });
+    harness = await startWebSocketHarness({ pingIntervalMs: 300 });
     const dead = await harness.connect(undefined, { autoPong: false });
     const alive = await harness.connect();
     dead.sendJson({ type: 'start', callId: 'call-dead' });
