@@ -52,9 +52,9 @@ export async function authHeaders(baseUrl: string): Promise<{ authorization: str
 }
 
 /** The whole server listening on 127.0.0.1, its OpenAI engine pointed at a fresh fake upstream. */
-export async function startE2eServer(fakeOptions: FakeRealtimeOptions): Promise<E2eServer> {
+export async function startE2eServer(fakeOptions: FakeRealtimeOptions, env: Record<string, string> = {}): Promise<E2eServer> {
   const fake = await startFakeOpenAIRealtime(fakeOptions);
-  const app = await startTestApplication({ env: { OPENAI_API_KEY: FAKE_OPENAI_API_KEY, OPENAI_BASE_URL: fake.baseUrl } });
+  const app = await startTestApplication({ env: { OPENAI_API_KEY: FAKE_OPENAI_API_KEY, OPENAI_BASE_URL: fake.baseUrl, ...env } });
   await app.http.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = `http://127.0.0.1:${(app.http.server.address() as AddressInfo).port}`;
   const { accessToken: token } = await createTestUser(app, { role: 'admin' });
