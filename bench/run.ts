@@ -4,6 +4,7 @@
  */
 import { runAnalysisBench } from './analysis.ts';
 import { runAudioBench } from './audio.ts';
+import { runRecordingBench } from './recording.ts';
 import { phoneOptionsFromArgs, runPhoneBench } from './phone.ts';
 import { relayOptionsFromArgs, runRelayBench } from './relay.ts';
 
@@ -11,6 +12,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   audio: () => runAudioBench(),
   // CPU time (process.cpuUsage), so it holds on a busy machine.
   analysis: () => runAnalysisBench(),
+  // CPU time too: recording a 10-minute call per format (docs/recordings.md).
+  recording: () => runRecordingBench(),
   // RELAY_BENCH_DATABASE_URL=postgres://… runs the relay against a scratch PostgreSQL database.
   relay: () => runRelayBench(relayOptionsFromArgs([])),
   // PHONE_BENCH_DATABASE_URL and PHONE_BENCH_WAIT_QUIET_S, as for the relay.

@@ -53,20 +53,20 @@ describe('a recorded Socket.IO call end to end', () => {
         meta = await getJson(`${baseUrl}/v1/calls/${callId}/recording/metadata`);
         return meta.status !== 'recording';
       });
-      expect(meta).toMatchObject({ status: 'ready', channels: 2, sampleRateHz: 16_000, retentionDays: 7 });
+      expect(meta).toMatchObject({ status: 'ready', channels: 2, sampleRateHz: 24_000, retentionDays: 7 });
       const download = await fetch(`${baseUrl}/v1/calls/${callId}/recording`, { headers: await authHeaders(baseUrl) });
       expect(download.status).toBe(200);
       expect(download.headers.get('content-type')).toBe('audio/wav');
       const wav = decodeWav(new Uint8Array(await download.arrayBuffer()));
-      expect(wav).toMatchObject({ channels: 2, sampleRateHz: 16_000 });
+      expect(wav).toMatchObject({ channels: 2, sampleRateHz: 24_000 });
       const durationS = wav.samples.length / 2 / wav.sampleRateHz;
       expect(durationS).toBeGreaterThan(speechS + 2);
       expect(meta.durationMs).toBe(Math.round(durationS * 1000));
       // The caller's speech is on the left while they spoke, and nothing of it leaks right.
-      expect(channelRms(wav.samples, 16_000, 0, 0.2, speechS - 0.2)).toBeGreaterThan(300);
-      expect(channelRms(wav.samples, 16_000, 1, 0, 0.3)).toBeLessThan(30);
+      expect(channelRms(wav.samples, 24_000, 0, 0.2, speechS - 0.2)).toBeGreaterThan(300);
+      expect(channelRms(wav.samples, 24_000, 1, 0, 0.3)).toBeLessThan(30);
       // The agent answers after the caller's turn: audio on the right after the speech ended, not before.
-      expect(channelRms(wav.samples, 16_000, 1, speechS, durationS)).toBeGreaterThan(100);
+      expect(channelRms(wav.samples, 24_000, 1, speechS, durationS)).toBeGreaterThan(100);
     } finally {
       socket.disconnect();
     }

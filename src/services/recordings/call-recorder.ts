@@ -31,6 +31,13 @@ export interface CallRecorderOptions {
   readonly maxBacklogMs: number;
 }
 
+/**
+ * Resampling for the archive copy (only when a leg's rate differs from the recording's, e.g. a 48 kHz
+ * client): 50 dB stopband and a passband to 0.8 of Nyquist instead of the live path's 70 dB / 0.85, for
+ * about a third fewer taps. Aliases stay below −50 dB, inaudible under speech.
+ */
+const RECORDING_RESAMPLER = { stopbandAttenuationDb: 50, passbandFraction: 0.8 } as const;
+
 export const defaultCallRecorderOptions: CallRecorderOptions = {
   lagMs: 500,
   batchMs: 250,
@@ -79,8 +86,8 @@ export class CallRecorder implements CallAudioObserver {
     this.#options = { ...defaultCallRecorderOptions, ...deps.options };
     const rateHz = deps.writer.sampleRateHz;
     const target: AudioFormat = { encoding: 'pcm16', sampleRateHz: rateHz };
-    this.#toCaller = createAudioConverter(deps.callerFormat, target);
-    this.#toAgent = createAudioConverter(deps.agentFormat, target);
+    this.#toCaller = createAudioConverter(deps.callerFormat, target, RECORDING_RESAMPLER);
+    this.#toAgent = createAudioConverter(deps.agentFormat, target, RECORDING_RESAMPLER);
     this.#timeline = new CallTimeline({
       sampleRateHz: rateHz,
       originMs: deps.originMs,

@@ -10,7 +10,7 @@ import { WAV_HEADER_BYTES, wavHeader } from '../../audio/wav.ts';
 import { AppError } from '../../core/errors.ts';
 
 /** Recordings are at most this rate: wideband speech; telephony stays at 8 kHz. */
-export const MAX_RECORDING_RATE_HZ = 16_000;
+export const MAX_RECORDING_RATE_HZ = 24_000;
 
 /** The recording's one sample rate: the higher of the two legs, capped at {@link MAX_RECORDING_RATE_HZ}. */
 export function recordingRateHz(caller: AudioFormat, agent: AudioFormat): number {

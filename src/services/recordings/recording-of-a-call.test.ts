@@ -9,11 +9,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AudioFormat } from '../../audio/format.ts';
 import { measureTone } from '../../audio/spectrum.ts';
 import { decodeWav } from '../../audio/wav.ts';
 import { createWavFileWriter, type WavFileWriter } from '../../audio/wav-file-writer.ts';
 import {
   ManualClock,
+  MULAW_8K,
   PCM16_24K,
   silenceChunk,
   silentLogger,
@@ -27,6 +29,7 @@ import { recordingRateHz } from './recording-files.ts';
 const CALLER_HZ = 440;
 const AGENT_HZ = 1000;
 const FRAME_MS = 20;
+const PCM16_48K: AudioFormat = { encoding: 'pcm16', sampleRateHz: 48_000 };
 
 let dir: string;
 beforeEach(async () => {
@@ -54,17 +57,25 @@ interface Recorded {
   readonly startMs: number;
 }
 
+/** The caller's side of the transport: what it sends and what it wants back. */
+interface Leg {
+  readonly input: AudioFormat;
+  readonly output: AudioFormat;
+}
+
+const BROWSER: Leg = { input: PCM16_24K, output: PCM16_24K };
+
 /** Plays `script` through a real call session with a recorder attached, in simulated real time. */
-async function recordCall(script: Script): Promise<Recorded> {
+async function recordCall(script: Script, leg: Leg = BROWSER): Promise<Recorded> {
   const clock = new ManualClock();
   const startMs = clock.nowMs();
   const path = join(dir, 'call.wav');
-  const writer = await createWavFileWriter(path, { sampleRateHz: recordingRateHz(PCM16_24K, PCM16_24K), channels: 2, headerUpdateBytes: 64_000 });
+  const writer = await createWavFileWriter(path, { sampleRateHz: recordingRateHz(leg.input, leg.output), channels: 2, headerUpdateBytes: 64_000 });
   const outcomes: RecordingOutcome[] = [];
   const recorder = new CallRecorder({
     writer,
-    callerFormat: PCM16_24K,
-    agentFormat: PCM16_24K,
+    callerFormat: leg.input,
+    agentFormat: leg.output,
     originMs: startMs,
     logger: silentLogger(),
     finish: (result) => {
@@ -72,12 +83,12 @@ async function recordCall(script: Script): Promise<Recorded> {
       return Promise.resolve();
     },
   });
-  const call = await startTestCall({ clock, observers: [recorder], agent: { maxDurationS: 3600 } });
-  const speech = toneChunk(PCM16_24K, FRAME_MS, { frequencyHz: CALLER_HZ });
-  const silence = silenceChunk(PCM16_24K, FRAME_MS);
+  const call = await startTestCall({ clock, observers: [recorder], agent: { maxDurationS: 3600 }, transport: { inputFormat: leg.input, outputFormat: leg.output } });
+  const speech = toneChunk(leg.input, FRAME_MS, { frequencyHz: CALLER_HZ });
+  const silence = silenceChunk(leg.input, FRAME_MS);
   for (let t = 0; t < script.callMs; t += FRAME_MS) {
     const speaking = script.callerSpeaks.some(([from, to]) => t >= from && t < to);
-    for (const say of script.agentSays) if (say.atMs === t) agentSays(call.engineSession, say.itemId, say.ms);
+    for (const say of script.agentSays) if (say.atMs === t) agentSays(call.engineSession, say.itemId, say.ms, leg.output);
     if (script.bargeInsAt.includes(t)) call.engineSession.speechStarted(`user-${t}`);
     clock.advance(FRAME_MS);
     // The chunk covering [t, t + 20) arrives at t + 20.
@@ -92,9 +103,9 @@ async function recordCall(script: Script): Promise<Recorded> {
   return { path, recorder, writer, outcome, startMs };
 }
 
-function agentSays(session: ScriptedEngineSession, itemId: string, ms: number): void {
+function agentSays(session: ScriptedEngineSession, itemId: string, ms: number, format: AudioFormat): void {
   session.responseStarted(`resp-${itemId}`);
-  for (let sent = 0; sent < ms; sent += 100) session.assistantAudio(itemId, 100, toneChunk(PCM16_24K, 100, { frequencyHz: AGENT_HZ }));
+  for (let sent = 0; sent < ms; sent += 100) session.assistantAudio(itemId, 100, toneChunk(format, 100, { frequencyHz: AGENT_HZ }));
   session.responseDone(`resp-${itemId}`);
 }
 
@@ -136,7 +147,11 @@ function expectRunsNear(actual: [number, number][], expected: readonly (readonly
 }
 
 describe('the recording of a 60 s call', () => {
-  it('is a valid stereo WAV with the caller left and the agent right, where each was heard', async () => {
+  it.each([
+    ['a browser client (24 kHz PCM16 both ways)', BROWSER, 24_000],
+    ['a phone call (8 kHz μ-law both ways)', { input: MULAW_8K, output: MULAW_8K }, 8000],
+    ['a client sending 48 kHz and playing 24 kHz (the caller resampled)', { input: PCM16_48K, output: PCM16_24K }, 24_000],
+  ] as const)('of %s is a valid stereo WAV with the caller left and the agent right, where each was heard', async (_name, leg, rateHz) => {
     const { path, outcome, recorder } = await recordCall({
       callMs: 60_000,
       callerSpeaks: [
@@ -151,10 +166,10 @@ describe('the recording of a 60 s call', () => {
         { atMs: 45_000, ms: 2000, itemId: 'a-3' },
       ],
       bargeInsAt: [28_000],
-    });
+    }, leg);
 
     const wav = decodeWav(new Uint8Array(await readFile(path)));
-    expect(wav).toMatchObject({ channels: 2, sampleRateHz: 16_000, encoding: 'pcm16', bitsPerSample: 16 });
+    expect(wav).toMatchObject({ channels: 2, sampleRateHz: rateHz, encoding: 'pcm16', bitsPerSample: 16 });
     const durationMs = (wav.samples.length / 2 / wav.sampleRateHz) * 1000;
     expect(Math.abs(durationMs - 60_000)).toBeLessThanOrEqual(40);
     expect(outcome).toEqual({ status: 'ready', durationMs: Math.round(durationMs), bytes: 44 + wav.samples.length * 2, droppedMs: 0 });
@@ -165,7 +180,9 @@ describe('the recording of a 60 s call', () => {
     // No cross-talk: each tone only on its own channel.
     expect(runs(presence(wav.samples, 0, wav.sampleRateHz, AGENT_HZ))).toEqual([]);
     expect(runs(presence(wav.samples, 1, wav.sampleRateHz, CALLER_HZ))).toEqual([]);
-    expect(recorder.highWaterBytes).toBeLessThan(400_000);
+    // Held at most (bytes): the 5 s answer queued ahead of playback and the caller's last ¾ s on the
+    // timeline (mono, 2 B a sample), and under ¾ s of stereo frames (4 B each) in the writer's queue.
+    expect(recorder.highWaterBytes).toBeLessThan((5 + 0.75) * rateHz * 2 + 0.75 * rateHz * 4);
   });
 
   it('holds no more memory for a ten-minute call than for a one-minute one (the writer’s high-water mark)', async () => {
@@ -184,8 +201,8 @@ describe('the recording of a 60 s call', () => {
 
     expect(long.outcome).toMatchObject({ status: 'ready', droppedMs: 0 });
     expect(Math.abs(long.outcome.durationMs - 600_000)).toBeLessThanOrEqual(40);
-    // What is held is the agent's 6 s queued ahead (192 kB at 16 kHz), the caller's last moments and one batch in the writer.
-    expect(long.recorder.highWaterBytes).toBeLessThan(300_000);
+    // What is held: the agent's 6 s queued ahead and the caller's last ¾ s (mono), under ¾ s of stereo in the writer.
+    expect(long.recorder.highWaterBytes).toBeLessThan((6 + 0.75) * 24_000 * 2 + 0.75 * 24_000 * 4);
     expect(long.recorder.highWaterBytes).toBeLessThanOrEqual(short.recorder.highWaterBytes * 1.05);
     expect(long.writer.maxQueuedBytes).toBeLessThanOrEqual(short.writer.maxQueuedBytes * 1.05 + 64_000);
   }, 60_000);
