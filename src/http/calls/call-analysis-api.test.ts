@@ -122,6 +122,18 @@ describe('POST /v1/calls/:callId/analysis', () => {
     expect((await as(admin, { url: `/v1/calls/${callId}/analysis` })).json()).toMatchObject({ status: 'succeeded', analysis: { summary: 'Second summary.', extraction: { partySize: 5 } } });
   });
 
+  it('serialises simultaneous re-runs of one call: one is queued, the other is 409', async () => {
+    const agentId = await agentWith({ summary: {} });
+    const callId = await talkedCall(admin, agentId);
+    fake.respondWith(() => text('A summary.'));
+    await app.jobs.pool.drain();
+    const both = await Promise.all([0, 1].map(() => as(admin, { method: 'POST', url: `/v1/calls/${callId}/analysis` })));
+    expect(both.map((r) => r.statusCode).sort()).toEqual([202, 409]);
+    const jobs = (await as(admin, { url: `/v1/calls/${callId}/jobs` })).json<{ items: { kind: string }[] }>().items;
+    expect(jobs.filter((j) => j.kind === 'call-analysis')).toHaveLength(2);
+    await app.jobs.pool.drain();
+  });
+
   it('follows the agent’s current plan with {"plan":"agent"}, and explains what cannot be re-run', async () => {
     const agentId = await agentWith({});
     const callId = await talkedCall(member, agentId);

@@ -8,7 +8,7 @@ import { callAnalysisJobKind } from './call-analyzed.ts';
 import { enqueueAnalysisRerun } from './enqueue-analysis.ts';
 import type { Database } from '../../store/database.ts';
 import { getAgent } from '../../store/queries/agents.ts';
-import { getCallAnalysis } from '../../store/queries/call-analyses.ts';
+import { getCallAnalysis, lockCallForAnalysis } from '../../store/queries/call-analyses.ts';
 import { listCallJobs } from '../../store/queries/jobs.ts';
 import type { CallAnalysisRow } from '../../store/schema/call-analyses.ts';
 import type { CallRow } from '../../store/schema/calls.ts';
@@ -100,6 +100,7 @@ export class CallAnalyses {
     const plan = await this.#planFor(call, params.plan);
     const at = new Date(clock.nowMs());
     await db.transaction(async (tx) => {
+      if (!(await lockCallForAnalysis(tx, { tenantId: call.tenantId, callId: call.id }))) throw new AppError('call_not_found', 'Call not found');
       const current = latestAnalysisJob(await listCallJobs(tx, { tenantId: call.tenantId, callId: call.id }));
       if (current && (current.status === 'queued' || current.status === 'running')) {
         throw new AppError('analysis_in_progress', `An analysis of this call is already ${current.status} (job ${current.id})`);

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { newId } from '../../core/ids.ts';
 import type { Executor } from '../database.ts';
 import { callAnalyses, type CallAnalysisRow } from '../schema/call-analyses.ts';
+import { calls } from '../schema/calls.ts';
 
 export type NewCallAnalysis = Omit<CallAnalysisRow, 'id' | 'createdAt' | 'updatedAt'>;
 
@@ -28,4 +29,18 @@ export async function getCallAnalysis(db: Executor, params: { tenantId: string; 
     .where(and(eq(callAnalyses.tenantId, params.tenantId), eq(callAnalyses.callId, params.callId)))
     .limit(1);
   return row;
+}
+
+/**
+ * Locks the call's row until the transaction ends, so two re-run requests for one call are serialised
+ * (the second sees the first's queued job) instead of both enqueueing.
+ */
+export async function lockCallForAnalysis(db: Executor, params: { tenantId: string; callId: string }): Promise<boolean> {
+  const rows = await db
+    .select({ id: calls.id })
+    .from(calls)
+    .where(and(eq(calls.tenantId, params.tenantId), eq(calls.id, params.callId)))
+    .limit(1)
+    .for('update');
+  return rows.length > 0;
 }
