@@ -18,7 +18,7 @@ import { createAura } from './services/aura/create-aura.ts';
 import { callCoachingObserverFactory } from './services/aura/call-coaching-observer.ts';
 import { CallService } from './services/calls.ts';
 import { Companies } from './services/companies/companies.ts';
-import { handlehomeRecordsStep } from './services/handlehome/records-step.ts';
+import { handlehomeRecordsStep } from './jobs/handlehome/records-step.ts';
 import { handlehomeServices } from './services/handlehome/services.ts';
 import { handlehomeTools } from './services/handlehome/tools.ts';
 import { ToolRegistry } from './services/tools/tool-registry.ts';

@@ -1,4 +1,5 @@
 import { newId } from '../core/ids.ts';
+import type { CallAnalyzedEvent } from '../jobs/call-analysis/call-analyzed.ts';
 import { agentFromTemplate } from '../services/agent-templates.ts';
 import { snapshotAgent } from '../services/calls.ts';
 import type { Executor } from '../store/database.ts';
@@ -61,4 +62,9 @@ export function handlehomeExtraction(overrides: Record<string, unknown> = {}): R
     },
     ...overrides,
   };
+}
+
+/** The event the analysis hands its steps after a successful analysis of `call` (its own plan, no transcript). */
+export function analyzedEvent(call: CallRow, extraction: Record<string, unknown> | null, at: Date): CallAnalyzedEvent {
+  return { call, transcript: [], analysis: { summary: null, extraction, evaluation: null }, plan: call.agentSnapshot.analysis ?? {}, at };
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../core/ids.ts';
-import { handlehomeRecordsStep } from '../../services/handlehome/records-step.ts';
+import { handlehomeRecordsStep } from '../../jobs/handlehome/records-step.ts';
 import { createAgent } from '../../store/queries/agents.ts';
 import { agentFromTemplate } from '../../services/agent-templates.ts';
-import { handlehomeExtraction, seedHandlehomeCall } from '../../testing/handlehome-fixtures.ts';
+import { analyzedEvent, handlehomeExtraction, seedHandlehomeCall } from '../../testing/handlehome-fixtures.ts';
 import { ManualClock } from '../../testing/runtime-fakes/manual-clock.ts';
 import { createTestApiKey, createTestTenant, startTestApplication, type TestApplication } from '../../testing/test-application.ts';
 
@@ -37,7 +37,7 @@ async function call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: st
 async function analysedCall(from: string | null, extraction: Record<string, unknown>): Promise<string> {
   const agent = await createAgent(app.database.db, { tenantId, ownerUserId: null, isDefault: false, fields: agentFromTemplate('handlehome') });
   const seeded = await seedHandlehomeCall(app.database.db, { tenantId, agent, from, startedAt: new Date(clock.nowMs()) });
-  await app.database.db.transaction((tx) => handlehomeRecordsStep(tx, { call: seeded, analysis: { extraction }, at: new Date(clock.nowMs()) }));
+  await app.database.db.transaction((tx) => handlehomeRecordsStep(tx, analyzedEvent(seeded, extraction, new Date(clock.nowMs()))));
   return seeded.id;
 }
 

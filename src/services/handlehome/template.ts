@@ -1,7 +1,7 @@
 import type { AgentFields } from '../../store/queries/agents.ts';
 import { handlehomeExtractionJsonSchema } from './extraction.ts';
-import { handlehomeSink } from './records-step.ts';
 import { handlehomeToolDefinitions } from './tool-definitions.ts';
+import { handlehomeSink } from './vocabulary.ts';
 
 const instructions = [
   'Tu es l’assistant téléphonique du restaurant. Tu réponds en français, poliment, en phrases courtes, une question à la fois.',

@@ -5,13 +5,13 @@ import { handlehomeCustomers } from '../../store/schema/handlehome-customers.ts'
 import { handlehomeOrders } from '../../store/schema/handlehome-orders.ts';
 import type { AgentRow } from '../../store/schema/agents.ts';
 import { snapshotAgent } from '../../services/calls.ts';
-import { handlehomeExtraction, seedHandlehomeCall, seedHandlehomeTenant } from '../../testing/handlehome-fixtures.ts';
+import { analyzedEvent, handlehomeExtraction, seedHandlehomeCall, seedHandlehomeTenant } from '../../testing/handlehome-fixtures.ts';
 import { ManualClock } from '../../testing/runtime-fakes/manual-clock.ts';
 import { silentLogger } from '../../testing/runtime-fakes/test-logger.ts';
 import { openTestDatabase } from '../../testing/test-database.ts';
 import type { ToolRunner } from '../../runtime/ports.ts';
 import { ToolRegistry } from '../tools/tool-registry.ts';
-import { handlehomeRecordsStep } from './records-step.ts';
+import { handlehomeRecordsStep } from '../../jobs/handlehome/records-step.ts';
 import { handlehomeTools } from './tools.ts';
 
 let handle: DatabaseHandle;
@@ -104,7 +104,7 @@ describe('create_appointment', () => {
     await run('create_appointment', { name: 'Léa Martin', date: '2026-11-23', time: '12:00', type: 'Commande à emporter' });
     const [call] = await handle.db.query.calls.findMany({ where: (c, { eq: is }) => is(c.id, callId) });
     if (!call) throw new Error('no call');
-    await handle.db.transaction((tx) => handlehomeRecordsStep(tx, { call, analysis: { extraction: handlehomeExtraction() }, at: new Date(clock.nowMs()) }));
+    await handle.db.transaction((tx) => handlehomeRecordsStep(tx, analyzedEvent(call, handlehomeExtraction(), new Date(clock.nowMs()))));
     const orders = await handle.db.select().from(handlehomeOrders).where(eq(handlehomeOrders.tenantId, tenantId));
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatchObject({ origin: 'assistant', date: '2026-11-23', time: '12:00', status: 'confirme', items: [{ name: 'Burger classique', quantity: 2 }] });

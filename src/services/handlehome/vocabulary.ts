@@ -3,6 +3,9 @@
  * data model). Stored as text; every write is checked against these lists.
  */
 
+/** The sink an agent's analysis plan names to have its extraction written as HandleHome records. */
+export const handlehomeSink = 'handlehome';
+
 /** `type_demande`: what the caller wanted. */
 export const requestTypes = [
   'Commande à emporter',

@@ -8,7 +8,7 @@ import { handlehomeRequests } from '../../store/schema/handlehome-requests.ts';
 import type { AgentRow } from '../../store/schema/agents.ts';
 import type { CallRow } from '../../store/schema/calls.ts';
 import { createAgent } from '../../store/queries/agents.ts';
-import { handlehomeExtraction, seedHandlehomeCall, seedHandlehomeTenant } from '../../testing/handlehome-fixtures.ts';
+import { analyzedEvent, handlehomeExtraction, seedHandlehomeCall, seedHandlehomeTenant } from '../../testing/handlehome-fixtures.ts';
 import { testAgentFields } from '../../testing/store-fixtures.ts';
 import { openTestDatabase } from '../../testing/test-database.ts';
 import { handlehomeRecordsStep } from './records-step.ts';
@@ -25,7 +25,7 @@ afterAll(async () => {
 const startedAt = new Date('2026-11-20T09:00:00Z');
 
 async function analysed(call: CallRow, extraction: Record<string, unknown> | null): Promise<void> {
-  await handle.db.transaction((tx) => handlehomeRecordsStep(tx, { call, analysis: { extraction }, at: new Date('2026-11-20T09:05:00Z') }));
+  await handle.db.transaction((tx) => handlehomeRecordsStep(tx, analyzedEvent(call, extraction, new Date('2026-11-20T09:05:00Z'))));
 }
 
 async function recordsOf(tenantId: string) {
@@ -145,7 +145,10 @@ describe('the HandleHome records step', () => {
   it('refuses an extraction that does not fit the records, writing nothing', async () => {
     const { tenantId, agent } = await world();
     const call = await seedHandlehomeCall(handle.db, { tenantId, agent, from: '+33612345678', startedAt });
-    await expect(analysed(call, handlehomeExtraction({ type_demande: 'Pizza party', order: { date: '2026-02-30' } }))).rejects.toThrow(/type_demande.*order\.date|order\.date.*type_demande/s);
+    const refused = analysed(call, handlehomeExtraction({ type_demande: 'Pizza party', order: { date: '2026-02-30' } }));
+    await expect(refused).rejects.toThrow(/type_demande.*order\.date|order\.date.*type_demande/s);
+    // No retry can mend it: the job fails at once.
+    await expect(refused).rejects.toMatchObject({ name: 'JobFailure', retryable: false });
     expect(await recordsOf(tenantId)).toEqual({ customers: [], requests: [], orders: [] });
     const requests = await handle.db.select().from(handlehomeRequests).where(and(eq(handlehomeRequests.tenantId, tenantId), eq(handlehomeRequests.callId, call.id)));
     expect(requests).toEqual([]);

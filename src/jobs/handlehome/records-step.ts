@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { newId } from '../../core/ids.ts';
+import type { CallAnalyzedEvent } from '../call-analysis/call-analyzed.ts';
+import { JobFailure } from '../handler.ts';
 import type { Executor } from '../../store/database.ts';
 import { upsertCustomerByPhone } from '../../store/queries/handlehome-customers.ts';
 import { deleteOrder, insertOrder, lockOrderOfCall, updateOrder, type OrderFields } from '../../store/queries/handlehome-orders.ts';
@@ -7,30 +8,11 @@ import { upsertRequestForCall } from '../../store/queries/handlehome-requests.ts
 import { getTelephonyCall } from '../../store/queries/telephony-calls.ts';
 import type { CallRow } from '../../store/schema/calls.ts';
 import type { OrderLineItem } from '../../store/schema/handlehome-orders.ts';
-import { checkBooking, loadBookingContext, lockBookingDay, resolveWhen, type BookingContext } from './booking.ts';
-import { handlehomeExtractionSchema, realName, type ExtractedLineItem, type ExtractedOrder, type HandlehomeExtraction } from './extraction.ts';
-import { normalisePhone } from './phone.ts';
+import { checkBooking, loadBookingContext, lockBookingDay, resolveWhen, type BookingContext } from '../../services/handlehome/booking.ts';
+import { handlehomeExtractionSchema, realName, type ExtractedLineItem, type ExtractedOrder, type HandlehomeExtraction } from '../../services/handlehome/extraction.ts';
+import { normalisePhone } from '../../services/handlehome/phone.ts';
+import { handlehomeSink } from '../../services/handlehome/vocabulary.ts';
 
-/** The sink name an agent's analysis plan names to have its extraction written as HandleHome records. */
-export const handlehomeSink = 'handlehome';
-
-/**
- * The part of the analysis hook's `CallAnalyzedEvent` this step reads (structurally the same type,
- * so the step is a `CallAnalyzedStep`).
- */
-export interface AnalyzedCall {
-  readonly call: CallRow;
-  readonly analysis: { readonly extraction: Record<string, unknown> | null };
-  readonly at: Date;
-}
-
-const planSink = z.object({ analysis: z.object({ sink: z.string().optional() }).loose().optional() }).loose();
-
-/** Whether the call's agent (as it was at call time) sends its extraction to HandleHome. */
-export function sinksToHandlehome(call: CallRow): boolean {
-  const parsed = planSink.safeParse(call.agentSnapshot);
-  return parsed.success && parsed.data.analysis?.sink === handlehomeSink;
-}
 
 /** The caller's number as the phone network gave it: `From` of an inbound call, `To` of an outbound one. */
 async function networkNumber(tx: Executor, call: CallRow): Promise<string | null> {
@@ -93,12 +75,16 @@ async function writeOrder(
   else await insertOrder(tx, { id: newId(), tenantId: call.tenantId, callId: call.id, origin: 'system', fields, at: params.at });
 }
 
-/** Parses the extraction again with the records' own schema; a mismatch is a fault of the agent's plan. */
+/**
+ * Parses the extraction again with the records' own schema. A mismatch is a fault of the agent's plan
+ * (an extraction schema edited away from the template's while keeping the sink), which no retry can
+ * mend: the job fails at once with the reason, and nothing is written.
+ */
 function parseExtraction(call: CallRow, extraction: Record<string, unknown>): HandlehomeExtraction {
   const parsed = handlehomeExtractionSchema.safeParse(extraction);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-  throw new Error(`the extraction of call ${call.id} does not fit the HandleHome records (is the agent's extraction schema the handlehome template's?): ${issues}`);
+  throw new JobFailure(`the extraction of call ${call.id} does not fit the HandleHome records (is the agent's extraction schema the handlehome template's?): ${issues}`, { retryable: false });
 }
 
 /**
@@ -107,9 +93,10 @@ function parseExtraction(call: CallRow, extraction: Record<string, unknown>): Ha
  * the call record (one per call) and the order. Running it again for a call updates what it wrote.
  * Phone: the number the caller said, else the one the network reported; never anything else.
  */
-export async function handlehomeRecordsStep(tx: Executor, event: AnalyzedCall): Promise<void> {
+export async function handlehomeRecordsStep(tx: Executor, event: CallAnalyzedEvent): Promise<void> {
   const { call } = event;
-  if (!sinksToHandlehome(call) || event.analysis.extraction === null) return;
+  // The plan the analysis followed (the call's, or the agent's current one at a re-run).
+  if (event.plan.sink !== handlehomeSink || event.analysis.extraction === null) return;
   const extraction = parseExtraction(call, event.analysis.extraction);
   const ctx = await loadBookingContext(tx, call.tenantId);
   const region = ctx.rules.defaultRegion;
