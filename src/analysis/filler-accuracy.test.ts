@@ -48,7 +48,7 @@ function score(set: LabelledSet): { precision: number; recall: number; labelled:
   return { precision: truePositives / found, recall: truePositives / labelled, labelled, tokens, errors };
 }
 
-describe.each(['en', 'fr'] as const)('filler words (%s) against the labelled transcript set', (language) => {
+describe.each(['en', 'fr'] as const)('filler words (%s) against the labelled transcript set the rules were written with', (language) => {
   const set = loadFixtureJson(`fillers-${language}.json`) as LabelledSet;
 
   it('has precision and recall of at least 0.95', () => {
@@ -59,5 +59,20 @@ describe.each(['en', 'fr'] as const)('filler words (%s) against the labelled tra
     expect(result.labelled, summary).toBeGreaterThan(40);
     expect(result.precision, summary).toBeGreaterThanOrEqual(0.95);
     expect(result.recall, summary).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+// Held-out sets: written after the rules were final and run once; the numbers in docs/speech-analysis.md
+// come from here. Bounds below the 0.95 of the development sets, on purpose: this is the honest estimate.
+describe.each(['en', 'fr'] as const)('filler words (%s) against the held-out labelled set', (language) => {
+  const set = loadFixtureJson(`fillers-${language}-holdout.json`) as LabelledSet;
+
+  it('keeps precision and recall near the development figures', () => {
+    const result = score(set);
+    const summary = `precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)}, ${result.labelled} fillers in ${result.tokens} tokens\n${result.errors.join('\n')}`;
+    if (process.env.ANALYSIS_PRINT) process.stderr.write(`${language} held out ${summary}\n`);
+    expect(result.labelled, summary).toBeGreaterThanOrEqual(25);
+    expect(result.precision, summary).toBeGreaterThanOrEqual(0.9);
+    expect(result.recall, summary).toBeGreaterThanOrEqual(0.85);
   });
 });
