@@ -42,7 +42,8 @@ describe('pause accuracy against inserted silences', () => {
     if (process.env.ANALYSIS_PRINT) process.stderr.write(`${summary}\n`);
     expect(f1, summary).toBeGreaterThanOrEqual(0.95);
     expect(errors.reduce((a, b) => a + b, 0) / errors.length, summary).toBeLessThan(60);
-    // One pause in noise at −50 dBFS loses the sentence's last 100 ms, which lies under the noise.
-    expect(Math.max(...errors), summary).toBeLessThanOrEqual(100);
+    // One pause in noise at −50 dBFS starts 120 ms early: the sentence ends with a /t/ release 8–12 dB
+    // over the noise, under the 10 dB onset threshold (docs/speech-analysis.md, "Limits").
+    expect(Math.max(...errors), summary).toBeLessThanOrEqual(120);
   });
 });

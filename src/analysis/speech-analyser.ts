@@ -120,10 +120,13 @@ class StreamingSpeechAnalyser implements SpeechAnalyser {
 
   #frame(input: Int16Array, start: number): void {
     const end = start + this.#frameSamples;
+    const middle = start + (this.#frameSamples >> 1);
+    let firstHalf = 0;
     let sumSquares = 0;
     let peak = 0;
     let clipped = 0;
     for (let i = start; i < end; i++) {
+      if (i === middle) firstHalf = sumSquares;
       const s = input[i] as number;
       sumSquares += s * s;
       const magnitude = s < 0 ? -s : s;
@@ -131,9 +134,12 @@ class StreamingSpeechAnalyser implements SpeechAnalyser {
       if (magnitude >= CLIP_LEVEL) clipped++;
     }
     const n = this.#frameSamples;
-    const levelDbfs = sumSquares > 0 ? 10 * Math.log10(sumSquares / n / FULL_SCALE_SQUARED) : -Infinity;
     const frameIndex = this.#window.frames;
-    const speech = this.#vad.update(levelDbfs);
+    const speech = this.#vad.update(
+      dbfs(sumSquares / n),
+      dbfs(firstHalf / (middle - start)),
+      dbfs((sumSquares - firstHalf) / (end - middle)),
+    );
 
     const decimatedLength = this.#decimator.process(input, start, end, this.#decimated);
     this.#yin.append(this.#decimated, decimatedLength);
@@ -196,4 +202,9 @@ function hopLevelDb(samples: Float32Array, start: number, end: number): number {
   }
   const meanSquare = sum / (end - start);
   return meanSquare > 0 ? Math.max(-100, 10 * Math.log10(meanSquare / FULL_SCALE_SQUARED)) : -100;
+}
+
+/** A mean square of sample units in dBFS (−Infinity for silence: the VAD floors it). */
+function dbfs(meanSquare: number): number {
+  return meanSquare > 0 ? 10 * Math.log10(meanSquare / FULL_SCALE_SQUARED) : -Infinity;
 }

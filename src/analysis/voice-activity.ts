@@ -47,6 +47,8 @@ export class VoiceActivity {
   #floorDb = Number.NaN;
   #frame = 0;
   #inRun = false;
+  #previousSecondHalfDbfs = SILENCE_DBFS;
+  #runStartFrame = 0;
   #runStart = 0;
   #lastSpeechFrame = -Infinity;
   /** The current (open) segment, in frames; `#openStart < 0` when none yet. */
@@ -71,23 +73,35 @@ export class VoiceActivity {
     this.#blockMinima = new Float64Array(Math.round(FLOOR_WINDOW_MS / FLOOR_BLOCK_MS));
   }
 
-  /** Takes one frame's RMS level; returns whether the frame is speech (before the click filter). */
-  update(levelDbfs: number): boolean {
+  /**
+   * Takes one frame's RMS level (and the levels of its two halves, which place the edges of speech to
+   * half a frame); returns whether the frame is speech (before the click filter).
+   */
+  update(levelDbfs: number, firstHalfDbfs = levelDbfs, secondHalfDbfs = levelDbfs): boolean {
     const level = Math.max(SILENCE_DBFS, levelDbfs);
     if (Number.isNaN(this.#floorDb)) this.#floorDb = Math.min(level, INITIAL_FLOOR_CAP_DBFS);
     const floor = this.#floorDb;
     const speech = level >= ABSOLUTE_GATE_DBFS && level >= floor + (this.#inRun ? OFFSET_DB : ONSET_DB);
+    const audible = (halfDbfs: number): boolean => halfDbfs >= ABSOLUTE_GATE_DBFS && halfDbfs >= floor + OFFSET_DB;
     const index = this.#frame++;
     if (speech) {
       if (!this.#inRun) {
         this.#inRun = true;
-        this.#runStart = index;
+        this.#runStartFrame = index;
+        // Speech may have begun in the second half of the previous frame, or only in this one's second half.
+        this.#runStart = audible(this.#previousSecondHalfDbfs) ? index - 0.5 : audible(firstHalfDbfs) ? index : index + 0.5;
       }
       this.#lastSpeechFrame = index;
     } else if (this.#inRun) {
       this.#inRun = false;
-      if (index - this.#runStart >= this.#minRunFrames) this.#addRun(this.#runStart, index);
+      // Speech may last into this frame's first half, or have ended with the previous frame's first half.
+      const end = audible(firstHalfDbfs) ? index + 0.5 : audible(this.#previousSecondHalfDbfs) ? index : index - 0.5;
+      // The click filter counts whole frames of speech (the half-frame edges only place the run), and
+      // only isolates: a short run close after speech (a final plosive's release) belongs to it.
+      const joins = this.#openStart >= 0 && (this.#runStart - this.#openEnd) * this.#frameMs < this.#minPauseMs;
+      if (joins || index - this.#runStartFrame >= this.#minRunFrames) this.#addRun(this.#runStart, end);
     }
+    this.#previousSecondHalfDbfs = secondHalfDbfs;
     this.#adaptFloor(level, speech);
     return speech;
   }
@@ -150,7 +164,7 @@ export class VoiceActivity {
   #current(): { start: number; end: number } | undefined {
     let start = this.#openStart;
     let end = this.#openEnd;
-    if (this.#inRun && this.#frame - this.#runStart >= this.#minRunFrames) {
+    if (this.#inRun && this.#frame - this.#runStartFrame >= this.#minRunFrames) {
       if (start < 0 || (this.#runStart - end) * this.#frameMs >= this.#minPauseMs) start = this.#runStart;
       end = this.#frame;
     }
