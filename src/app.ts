@@ -137,7 +137,7 @@ export async function createApplication(config: Config, logger: Logger, override
       tools,
       transcriptUpdates: new TranscriptUpdates({ db: database.db, clock, events: webhookEvents }),
     });
-    const calls = new CallService({ db: database.db, clock, liveCalls, joinWindowMs });
+    const calls = new CallService({ db: database.db, clock, liveCalls, joinWindowMs, afterDelete: recordings.afterCallDeleted });
     // Analysed calls of agents whose plan names the `handlehome` sink become customers, call records and orders.
     const jobs = createBackgroundJobs({ config, db: database.db, clock, logger, calls, webhookEvents, handlers: [...recordings.handlers], onCallAnalyzed: [handlehomeRecordsStep] });
     const retention = recordings.scheduler(() => {

@@ -12,11 +12,12 @@ import { enqueueRecordingTranscription, recordingTranscriptionHandler } from './
 import { RecordingRetentionScheduler } from './jobs/recordings/retention-scheduler.ts';
 import type { CallAudioObserverFactory } from './live-calls.ts';
 import type { CallService } from './services/calls.ts';
-import { recordingsRoot } from './services/recordings/recording-files.ts';
+import { deleteRecordingFile, recordingAbsolutePath, recordingRelativePath, recordingsRoot } from './services/recordings/recording-files.ts';
 import { recordingObserverFactory } from './services/recordings/recording-observers.ts';
 import { RecordingService } from './services/recordings/recordings.ts';
 import { OpenAiTranscriber } from './services/recordings/transcriber.ts';
 import type { Database } from './store/database.ts';
+import type { CallRow } from './store/schema/calls.ts';
 
 export interface RecordingsDeps {
   readonly config: Config;
@@ -32,6 +33,8 @@ export interface Recordings {
   readonly observers: CallAudioObserverFactory;
   /** For `createBackgroundJobs({ handlers })`. */
   readonly handlers: readonly JobHandler[];
+  /** For `CallService.afterDelete`: a deleted call's recording file goes with it. */
+  readonly afterCallDeleted: (call: CallRow) => Promise<void>;
   /** The API's service, once the call service exists. */
   service(calls: CallService): RecordingService;
   /** The retention sweep timer; `start()` once the workers run, `stop()` before them. */
@@ -51,8 +54,9 @@ export function createRecordings(deps: RecordingsDeps): Recordings {
   return {
     root,
     observers: recordingObserverFactory({ db, clock, logger, root, onReady: enqueueRecordingTranscription }),
+    afterCallDeleted: (call) => deleteRecordingFile(recordingAbsolutePath(root, recordingRelativePath(call.tenantId, call.id))),
     handlers: [recordingRetentionHandler({ root, staleAfterMs }), recordingTranscriptionHandler({ root, transcriber })],
     service: (calls) => new RecordingService({ db, clock, calls, root }),
-    scheduler: (wake) => new RecordingRetentionScheduler({ db, clock, logger: logger.child({ component: 'recordings' }), staleAfterMs, wake }),
+    scheduler: (wake) => new RecordingRetentionScheduler({ db, clock, logger: logger.child({ component: 'recordings' }), staleAfterMs, wake, root }),
   };
 }

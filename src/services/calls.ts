@@ -61,6 +61,11 @@ export interface CallServiceDeps {
   readonly liveCalls: LiveCalls;
   /** `CALL_JOIN_WINDOW_SECONDS` in ms: a call still `created` after it is shown as (and marked) `expired`. */
   readonly joinWindowMs?: number;
+  /**
+   * Releases what a deleted call kept outside the database (its recording file), after the rows are
+   * gone. A failure is the caller's to see; leftovers are also swept later (docs/recordings.md).
+   */
+  readonly afterDelete?: (call: CallRow) => Promise<void>;
 }
 
 /** Use cases on calls shared by the HTTP routes and the realtime transports. */
@@ -157,5 +162,6 @@ export class CallService {
       throw new AppError('call_in_progress', 'End the call before deleting it');
     }
     await deleteCall(this.#deps.db, { tenantId: principal.tenantId, callId });
+    await this.#deps.afterDelete?.(call);
   }
 }

@@ -118,6 +118,16 @@ describe('recording metadata and deletion', () => {
     expect((await app.http.inject({ url: `/v1/calls/${call.id}/recording/metadata`, headers: admin.headers })).json()).toMatchObject({ status: 'deleted', note: 'deleted on request' });
   });
 
+  it('goes with its call: deleting an ended call deletes its recording file at once', async () => {
+    const call = await recordedCall(1);
+    const row = await getRecordingOfCall(app.database.db, { tenantId: admin.tenant.id, callId: call.id });
+    const path = recordingAbsolutePath(recordingsRoot(app.config.dataDir), row?.path ?? '');
+    expect((await stat(path)).size).toBeGreaterThan(44);
+    await app.http.inject({ method: 'POST', url: `/v1/calls/${call.id}/end`, headers: admin.headers });
+    expect((await app.http.inject({ method: 'DELETE', url: `/v1/calls/${call.id}`, headers: admin.headers })).statusCode).toBe(204);
+    await expect(stat(path)).rejects.toThrow(/ENOENT/);
+  });
+
   it('lists the tenant’s recordings for admins only', async () => {
     const call = await recordedCall(1);
     const list = await app.http.inject({ url: '/v1/recordings?status=ready', headers: admin.headers });

@@ -4,10 +4,14 @@
  * `recordings.retention` job per tenant under the key `recordings.retention:<tenantId>:<period>`. Every
  * instance runs this timer; the key makes it one job per tenant and period whichever instance enqueues
  * first, and the job itself is durable (a crash mid-sweep is retried by any worker).
+ *
+ * Each sweep also deletes this instance's recording files whose row is gone (their call or tenant was
+ * deleted) once they are an hour old: plain file-system hygiene, repeated every sweep until done.
  */
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Database } from '../../store/database.ts';
+import { deleteOrphanRecordingFiles } from '../../services/recordings/orphan-files.ts';
 import { listTenantsWithDueRecordings } from '../../store/queries/recordings.ts';
 import { enqueue } from '../queue.ts';
 import { RECORDING_RETENTION_JOB } from './retention-handler.ts';
@@ -22,7 +26,12 @@ export interface RecordingRetentionSchedulerDeps {
   readonly staleAfterMs: number;
   /** Lets this process's workers pick the jobs up at once. */
   readonly wake?: () => void;
+  /** `<DATA_DIR>/recordings`, swept for files whose row is gone; unset: not swept. */
+  readonly root?: string;
 }
+
+/** A file without a row is left alone this long (its row may be on its way). */
+const ORPHAN_MIN_AGE_MS = 60 * 60_000;
 
 export const DEFAULT_RETENTION_SWEEP_MS = 60 * 60_000;
 
@@ -63,6 +72,10 @@ export class RecordingRetentionScheduler {
       await enqueue(db, { tenantId, kind: RECORDING_RETENTION_JOB, payload: {}, idempotencyKey: `${RECORDING_RETENTION_JOB}:${tenantId}:${period}`, maxAttempts: 5, at: now });
     }
     if (tenants.length > 0) this.#deps.wake?.();
+    if (this.#deps.root !== undefined) {
+      const removed = await deleteOrphanRecordingFiles(db, this.#deps.root, { nowMs, minAgeMs: ORPHAN_MIN_AGE_MS });
+      if (removed > 0) this.#deps.logger.info({ removed }, 'deleted recording files of deleted calls');
+    }
     return tenants.length;
   }
 

@@ -7,7 +7,9 @@ import { decodeWav } from '../../audio/wav.ts';
 import { recordingAbsolutePath } from '../../services/recordings/recording-files.ts';
 import type { DatabaseHandle } from '../../store/database.ts';
 import { getRecordingOfCall } from '../../store/queries/recordings.ts';
+import { calls } from '../../store/schema/calls.ts';
 import { jobs } from '../../store/schema/jobs.ts';
+import { tenants } from '../../store/schema/tenants.ts';
 import { ManualClock, reloadJob, testPool } from '../../testing/job-fixtures.ts';
 import { createRecordedCall, recordCallFixture } from '../../testing/recording-fixtures.ts';
 import { silentLogger } from '../../testing/runtime-fakes/index.ts';
@@ -30,7 +32,7 @@ afterAll(async () => {
 });
 
 function setUp(clock: ManualClock) {
-  const scheduler = new RecordingRetentionScheduler({ db: handle.db, clock, logger: silentLogger(), staleAfterMs: STALE_MS, intervalMs: 60 * 60_000 });
+  const scheduler = new RecordingRetentionScheduler({ db: handle.db, clock, logger: silentLogger(), staleAfterMs: STALE_MS, intervalMs: 60 * 60_000, root });
   const pool = testPool(handle.db, clock, [recordingRetentionHandler({ root, staleAfterMs: STALE_MS })]);
   return { scheduler, pool };
 }
@@ -104,5 +106,30 @@ describe('recording retention', () => {
     // 15 s minus what was still behind the writer's lag when the process died.
     expect(repaired?.durationMs).toBeGreaterThanOrEqual(14_000);
     expect(repaired?.durationMs).toBe(Math.round((wav.samples.length / 2 / 16_000) * 1000));
+  });
+
+  it('deletes the files of deleted calls and tenants (rows cascade, files do not), once they are an hour old', async () => {
+    const clock = new ManualClock(Date.now());
+    const { tenant, agent } = await seedTenant(handle.db, 'orphans');
+    const kept = await createRecordedCall(handle.db, clock, { tenantId: tenant.id, agent, userId: null });
+    const dropped = await createRecordedCall(handle.db, clock, { tenantId: tenant.id, agent, userId: null });
+    await recordCallFixture(handle.db, clock, { root, call: kept, seconds: 1 });
+    await recordCallFixture(handle.db, clock, { root, call: dropped, seconds: 1 });
+    const keptPath = recordingAbsolutePath(root, `${tenant.id}/${kept.id}.wav`);
+    const droppedPath = recordingAbsolutePath(root, `${tenant.id}/${dropped.id}.wav`);
+    await handle.db.delete(calls).where(eq(calls.id, dropped.id));
+    const { scheduler } = setUp(clock);
+
+    await scheduler.sweep();
+    expect(await exists(droppedPath)).toBe(true); // younger than an hour: its row may still be coming
+    clock.advance(61 * 60_000);
+    await scheduler.sweep();
+    expect(await exists(droppedPath)).toBe(false);
+    expect(await exists(keptPath)).toBe(true);
+
+    await handle.db.delete(tenants).where(eq(tenants.id, tenant.id));
+    await scheduler.sweep();
+    expect(await exists(keptPath)).toBe(false);
+    expect(await exists(join(root, tenant.id))).toBe(false);
   });
 });

@@ -150,3 +150,13 @@ export async function listRecordings(db: Executor, params: { tenantId: string; s
     .orderBy(desc(recordings.createdAt), desc(recordings.id))
     .limit(params.limit);
 }
+
+/** Of these calls of a tenant, the ones that still have a recording row (any status). */
+export async function callsWithRecordings(db: Executor, params: { tenantId: string; callIds: readonly string[] }): Promise<Set<string>> {
+  if (params.callIds.length === 0) return new Set();
+  const rows = await db
+    .select({ callId: recordings.callId })
+    .from(recordings)
+    .where(and(eq(recordings.tenantId, params.tenantId), inArray(recordings.callId, [...params.callIds])));
+  return new Set(rows.map((row) => row.callId));
+}
