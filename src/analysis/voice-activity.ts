@@ -82,20 +82,19 @@ export class VoiceActivity {
     if (Number.isNaN(this.#floorDb)) this.#floorDb = Math.min(level, INITIAL_FLOOR_CAP_DBFS);
     const floor = this.#floorDb;
     const speech = level >= ABSOLUTE_GATE_DBFS && level >= floor + (this.#inRun ? OFFSET_DB : ONSET_DB);
-    const audible = (halfDbfs: number): boolean => halfDbfs >= ABSOLUTE_GATE_DBFS && halfDbfs >= floor + OFFSET_DB;
     const index = this.#frame++;
     if (speech) {
       if (!this.#inRun) {
         this.#inRun = true;
         this.#runStartFrame = index;
         // Speech may have begun in the second half of the previous frame, or only in this one's second half.
-        this.#runStart = audible(this.#previousSecondHalfDbfs) ? index - 0.5 : audible(firstHalfDbfs) ? index : index + 0.5;
+        this.#runStart = this.#audible(this.#previousSecondHalfDbfs) ? index - 0.5 : this.#audible(firstHalfDbfs) ? index : index + 0.5;
       }
       this.#lastSpeechFrame = index;
     } else if (this.#inRun) {
       this.#inRun = false;
       // Speech may last into this frame's first half, or have ended with the previous frame's first half.
-      const end = audible(firstHalfDbfs) ? index + 0.5 : audible(this.#previousSecondHalfDbfs) ? index : index - 0.5;
+      const end = this.#audible(firstHalfDbfs) ? index + 0.5 : this.#audible(this.#previousSecondHalfDbfs) ? index : index - 0.5;
       // The click filter counts whole frames of speech (the half-frame edges only place the run), and
       // only isolates: a short run close after speech (a final plosive's release) belongs to it.
       const joins = this.#openStart >= 0 && (this.#runStart - this.#openEnd) * this.#frameMs < this.#minPauseMs;
@@ -104,6 +103,11 @@ export class VoiceActivity {
     this.#previousSecondHalfDbfs = secondHalfDbfs;
     this.#adaptFloor(level, speech);
     return speech;
+  }
+
+  /** Whether half a frame at `halfDbfs` still sounds like speech (the offset threshold). */
+  #audible(halfDbfs: number): boolean {
+    return halfDbfs >= ABSOLUTE_GATE_DBFS && halfDbfs >= this.#floorDb + OFFSET_DB;
   }
 
   #adaptFloor(level: number, speech: boolean): void {
