@@ -98,7 +98,9 @@ export function ruleFeedback(snapshot: SpeechSnapshot, language: CoachingLanguag
     ...clarityItems(snapshot, language, scores),
   ].sort((a, b) => severityRank[a.severity] - severityRank[b.severity]);
   if (items.length === 0 && scores.overall !== null && scores.overall >= EXCELLENT_SCORE) {
-    return [item(language, 'excellent', 'pace', 'info', '', scores)];
+    // Praise goes to the best-scored dimension.
+    const best = dimensions.reduce<Dimension>((b, d) => ((scores.dimensions[d] ?? -1) > (scores.dimensions[b] ?? -1) ? d : b), 'pace');
+    return [item(language, 'excellent', best, 'info', '', scores)];
   }
   return items;
 }

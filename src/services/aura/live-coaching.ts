@@ -83,6 +83,10 @@ export class LiveCoaching {
   /** One chunk of PCM16 mono at `sampleRateHz`. */
   audio(samples: Int16Array, sampleRateHz: number): void {
     if (this.#ended) return;
+    if (this.#deps.clock.nowMs() >= this.#session.expiresAt.getTime()) {
+      this.#expire();
+      return;
+    }
     if (this.#session.status === 'paused') {
       if (!this.#pausedNoticeSent) this.#deps.emit({ type: 'error', code: 'session_paused', message: 'The session is paused: audio is ignored until resume_session', recoverable: true });
       this.#pausedNoticeSent = true;
@@ -157,6 +161,19 @@ export class LiveCoaching {
       for (const milestone of milestones) this.#deps.emit({ type: 'milestone', milestone });
       this.#deps.emit({ type: 'coaching', feedback: report });
       this.#deps.emit({ type: 'status', status: 'ended', session: after, report });
+    });
+  }
+
+  /** `max_duration` ran out: what was analysed is stored, the session marked expired, the client told. */
+  #expire(): void {
+    this.#flush();
+    this.#ended = true;
+    this.#enqueue(async () => {
+      // Reading it marks it expired (its time ran out while open).
+      const session = await this.#deps.sessions.get(this.#deps.principal, this.#session.id);
+      this.#session = session;
+      this.#deps.emit({ type: 'error', code: 'session_expired', message: `The session reached its max_duration (${String(session.config.maxDurationS)} s): it takes no more audio`, recoverable: false });
+      this.#deps.emit({ type: 'status', status: 'ended', session });
     });
   }
 

@@ -6,6 +6,7 @@ import { decodeWav } from '../../../audio/wav.ts';
 import { newId } from '../../../core/ids.ts';
 import { defaultSessionConfig } from '../../../services/aura/aura-sessions.ts';
 import { insertAuraSession, saveSessionMeasurements } from '../../../store/queries/aura-sessions.ts';
+import { ManualClock } from '../../../testing/runtime-fakes/index.ts';
 import { createTestApiKey, createTestUser, startTestApplication, type TestApplication, type TestUser } from '../../../testing/test-application.ts';
 
 /** The speech fixture (8 kHz PCM16), made quiet: −50 dBFS or so, which the volume rule calls too quiet. */
@@ -179,5 +180,44 @@ describe('WS /ws/session/{id}', () => {
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
     client.ws.close();
     await client.closed;
+  });
+});
+
+describe('WS /ws/session/{id} and max_duration', () => {
+  it('stores what it analysed, marks the session expired and ends the connection when its time runs out', async () => {
+    const clock = new ManualClock();
+    const timed = await startTestApplication({ clock });
+    try {
+      await timed.http.listen({ host: '127.0.0.1', port: 0 });
+      const url = `ws://127.0.0.1:${String((timed.http.server.address() as AddressInfo).port)}`;
+      const user = await createTestUser(timed, { role: 'member' });
+      const { id } = (await timed.http.inject({ method: 'POST', url: '/api/v1/sessions', headers: user.headers, payload: { config: { max_duration: 60 } } })).json<{ id: string }>();
+      const ws = new WebSocket(`${url}/ws/session/${id}?access_token=${user.accessToken}`);
+      const messages: Message[] = [];
+      ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as Message));
+      const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+      await new Promise((resolve) => ws.once('open', resolve));
+      const chunk = (samples: Int16Array) => {
+        ws.send(JSON.stringify({ type: 'audio_chunk', audio_data: Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64'), sample_rate: 8000 }));
+      };
+      chunk(speech.samples.subarray(0, 8000));
+      for (let i = 0; i < 100 && (await timed.http.inject({ url: `/api/v1/sessions/${id}`, headers: user.headers })).json<{ started_at: string | null }>().started_at === null; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // In steps, letting the client answer the server's keepalive pings in between.
+      for (let step = 0; step < 4; step += 1) {
+        clock.advance(15_250);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      chunk(speech.samples.subarray(8000, 16000));
+      expect(await closed).toBe(1000);
+      expect(messages.map((m) => m.type)).toEqual(expect.arrayContaining(['session_initialized', 'performance_metrics', 'error', 'session_ended']));
+      expect(messages.find((m) => m.type === 'error')?.data).toMatchObject({ code: 'session_expired', recoverable: false });
+      expect(messages.find((m) => m.type === 'session_ended')?.data).toMatchObject({ session: { status: 'expired' } });
+      const stored = (await timed.http.inject({ url: `/api/v1/sessions/${id}`, headers: user.headers })).json<{ status: string; state: { audio_seconds: number } }>();
+      expect(stored).toMatchObject({ status: 'expired', state: { audio_seconds: 1 } });
+    } finally {
+      await timed.close();
+    }
   });
 });
