@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveSessionMeasurements } from '../../store/queries/aura-sessions.ts';
 import { failure, json, startFakeOpenAiChat, text, type FakeOpenAiChat } from '../../testing/fake-openai-chat/index.ts';
 import { createTestUser, startTestApplication, type TestApplication, type TestUser } from '../../testing/test-application.ts';
 
@@ -137,5 +138,32 @@ describe('completing a session', () => {
     const lean = (await app.http.inject({ url: `/api/v1/sessions/${id}/analytics?include_trends=false&include_benchmarks=false`, headers: member.headers })).json<object>();
     expect(lean).not.toHaveProperty('trends');
     expect(lean).not.toHaveProperty('benchmarks');
+  });
+});
+
+describe('progress and milestones from stored sessions', () => {
+  it('finds a 10 % improvement over the rolling baseline when a session completes, once, and reports it in stats and analytics', async () => {
+    const user = await createTestUser(plain, { role: 'member' });
+    const ids: string[] = [];
+    for (const overall of [60, 62, 58, 67]) {
+      const id = (await plain.http.inject({ method: 'POST', url: '/api/v1/sessions', headers: user.headers, payload: {} })).json<{ id: string }>().id;
+      const dimensions = { pace: overall, pauses: overall, intonation: overall, volume: overall, clarity: overall, fluency: null };
+      const snapshot = { durationMs: 60_000, speechMs: 45_000, levelDbfs: -20, clippedRatio: 0, snrDb: 30, pitchMedianHz: 110, pitchVariabilitySt: 3, monotone: false, pauseCount: 8, longPauseCount: 0, meanPauseMs: 500, syllablesPerSecond: 4, wordsPerMinute: null, wordCount: null, fillerCount: null };
+      await saveSessionMeasurements(plain.database.db, { tenantId: user.tenant.id, sessionId: id, state: { chunks: 1, analysedMs: 60_000, speechMs: 45_000 }, snapshot, scores: { overall, dimensions }, at: new Date() });
+      const done = await plain.http.inject({ method: 'PUT', url: `/api/v1/sessions/${id}`, headers: user.headers, payload: { status: 'completed' } });
+      expect(done.statusCode, done.body).toBe(200);
+      ids.push(id);
+    }
+    const stats = (await plain.http.inject({ url: '/api/v1/user/stats', headers: user.headers })).json<{ sessions: number; total_speaking_seconds: number; milestones: { kind: string; session_id: string; data: Record<string, number> }[]; personal_bests: { metric: string; score: number }[]; trends: { overall: { points: number } } }>();
+    expect(stats.sessions).toBe(4);
+    expect(stats.total_speaking_seconds).toBe(180);
+    // 67 against the mean of 60, 62, 58 = 60: +11.7 %.
+    expect(stats.milestones).toEqual([expect.objectContaining({ kind: 'significant_improvement', session_id: ids[3], data: { baseline: 60, score: 67, improvement: 0.117 } })]);
+    expect(stats.personal_bests.find((b) => b.metric === 'overall')?.score).toBe(67);
+    expect(stats.trends.overall.points).toBe(4);
+    const analytics = (await plain.http.inject({ url: `/api/v1/sessions/${ids[3] ?? ''}/analytics`, headers: user.headers })).json<{ milestones: { kind: string }[] }>();
+    expect(analytics.milestones.map((m) => m.kind)).toEqual(['significant_improvement']);
+    // Stored once: completing more work does not announce it again.
+    expect((await plain.http.inject({ url: '/api/v1/user/stats', headers: user.headers })).json<{ milestones: unknown[] }>().milestones).toHaveLength(1);
   });
 });
