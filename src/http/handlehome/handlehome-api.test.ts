@@ -89,6 +89,8 @@ describe('HandleHome call records', () => {
     });
     expect(record.related_order).toEqual(expect.any(String));
     expect((await call('GET', '/api/calls?date=2026-11-20&nom=durand')).body.total).toBe(1);
+    // A fragment as people type it, with the trunk zero the stored E.164 number does not have.
+    expect((await call('GET', '/api/calls?telephone=06%2055%2055')).body.total).toBe(1);
     expect((await call('GET', '/api/calls?date=2026-11-21')).body.total).toBe(0);
     const days = await call('GET', '/api/calls/dates');
     expect(days.body.data).toContainEqual({ date: '2026-11-20', statut: 'nouveau', count: 1 });

@@ -34,10 +34,11 @@ function notFound(): AppError {
 
 /**
  * What a phone search should look for in stored E.164 numbers: the normalised number when the text
- * is a whole one ("06 12 34 56 78" → "+33612345678"), else its digits (a fragment such as "5678").
+ * is a whole one ("06 12 34 56 78" → "+33612345678"), else its digits without leading zeros (a
+ * fragment such as "06 12" → "612", since stored numbers carry no trunk or international zeros).
  */
 export function phoneSearchText(raw: string, region: string): string {
-  return normalisePhone(raw, region) ?? raw.replace(/\D/g, '');
+  return normalisePhone(raw, region) ?? raw.replace(/\D/g, '').replace(/^0+/, '');
 }
 
 /** HandleHome's call records of one tenant (`/api/calls`), with their status rules. */
