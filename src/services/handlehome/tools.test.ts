@@ -45,6 +45,7 @@ describe('check_availability', () => {
     expect((today.availableTimes as string[])[0]).toBe('10:00');
     expect((today.availableTimes as string[]).at(-1)).toBe('17:00');
     expect(await run('check_availability', { date: '2026-11-22' })).toMatchObject({ open: false, openingHours: null, availableTimes: [] });
+    expect(await run('check_availability', { date: '2026-11-16' })).toMatchObject({ open: true, availableTimes: [], note: 'that date has passed; today is 2026-11-20' });
     expect(await run('check_availability', { date: '2026-11-23', time: '18:30' })).toMatchObject({ available: false, reason: 'outside the opening hours' });
   });
 

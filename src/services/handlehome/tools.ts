@@ -66,11 +66,15 @@ export function handlehomeTools(deps: { db: Database; clock: Clock }): ToolImple
     async run(ctx, args) {
       const booking = await loadBookingContext(db, ctx.tenantId);
       const now = new Date(clock.nowMs());
-      const date = args.date === 'ASAP' ? wallNow(booking.hours.timeZone, now).date : args.date;
+      const today = wallNow(booking.hours.timeZone, now).date;
+      const date = args.date === 'ASAP' ? today : args.date;
       const durationMin = args.duration ?? booking.rules.defaultDurationMin;
       const hours = openingHours(booking, date);
       const slots = await availableSlots(db, booking, { date, durationMin, now });
-      if (args.time === undefined) return { date, timeZone: booking.hours.timeZone, open: hours !== null, openingHours: hours, durationMin, availableTimes: slots.available };
+      if (args.time === undefined) {
+        const past = date < today ? { note: `that date has passed; today is ${today}` } : {};
+        return { date, timeZone: booking.hours.timeZone, open: hours !== null, openingHours: hours, durationMin, availableTimes: slots.available, ...past };
+      }
       const check = await checkBooking(db, booking, { date, time: args.time, durationMin, now });
       return {
         date,
