@@ -10,7 +10,9 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
  * no-op), type coercion and defaults off (the model's answer is checked as it is, never repaired).
  */
 function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, logger: false, validateFormats: true });
+  // addUsedSchema: false — a schema with an `$id` is not registered globally, so compiling it again
+  // (the same plan at save time and at every call's end) is not "schema … already exists".
+  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, logger: false, validateFormats: true, addUsedSchema: false });
   addFormats(ajv);
   return ajv;
 }
@@ -20,13 +22,37 @@ const ajv = createAjv();
 /** A compiled schema, or ajv's message saying why the schema itself is invalid. */
 export type CompiledSchema = { readonly ok: true; readonly validate: ValidateFunction } | { readonly ok: false; readonly message: string };
 
-/** Compiles an extraction schema. Not cached: ajv keeps compiled schemas keyed by their content. */
+/**
+ * Compiled schemas by their JSON text, least recently used first. ajv's own cache is keyed by the
+ * schema object, and every analysis reads its plan afresh from the database: without this each
+ * call's end would compile (and ajv would keep) one more validator.
+ */
+const compiled = new Map<string, { readonly schema: Record<string, unknown>; readonly validate: ValidateFunction }>();
+const maxCompiled = 256;
+
+/** Compiles an extraction schema (or returns the validator compiled for the same JSON before). */
 export function compileJsonSchema(schema: Record<string, unknown>): CompiledSchema {
+  const key = JSON.stringify(schema);
+  const known = compiled.get(key);
+  if (known) {
+    compiled.delete(key);
+    compiled.set(key, known);
+    return { ok: true, validate: known.validate };
+  }
+  let validate: ValidateFunction;
   try {
-    return { ok: true, validate: ajv.compile(schema) };
+    validate = ajv.compile(schema);
   } catch (error) {
+    ajv.removeSchema(schema);
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
+  compiled.set(key, { schema, validate });
+  for (const [oldest, entry] of compiled) {
+    if (compiled.size <= maxCompiled) break;
+    compiled.delete(oldest);
+    ajv.removeSchema(entry.schema);
+  }
+  return { ok: true, validate };
 }
 
 /** Validation errors as short lines (`/phone must match pattern "^\+?[0-9]+$"`), at most `limit`. */
