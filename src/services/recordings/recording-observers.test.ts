@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,5 +74,29 @@ describe('recording a call through the live call registry', () => {
     expect(await factory(call, { caller: MULAW_8K, agent: MULAW_8K })).toEqual([]);
     expect(await getRecordingOfCall(handle.db, { tenantId: tenant.id, callId: call.id })).toBeUndefined();
     expect((await readdir(root)).includes(tenant.id)).toBe(false);
+  });
+
+  it('never touches a recording in progress when the same call is joined twice, and marks a file it cannot create as failed', async () => {
+    const clock = new ManualClock();
+    const { tenant, agent } = await seedTenant(handle.db, 'twice');
+    const call = await createRecordedCall(handle.db, clock, { tenantId: tenant.id, agent, userId: null });
+    const factory = recordingObserverFactory({ db: handle.db, clock, logger: silentLogger(), root });
+    const [first] = await factory(call, { caller: MULAW_8K, agent: MULAW_8K });
+    for (let i = 0; i < 50; i++) {
+      clock.advance(20);
+      first?.onCallerAudio(toneChunk(MULAW_8K, 20), clock.nowMs());
+    }
+    await expect(factory(call, { caller: MULAW_8K, agent: MULAW_8K })).rejects.toThrow();
+    await first?.close(clock.nowMs());
+    const row = await getRecordingOfCall(handle.db, { tenantId: tenant.id, callId: call.id });
+    expect(row).toMatchObject({ status: 'ready', durationMs: 1000 });
+    expect((await readFile(recordingAbsolutePath(root, row?.path ?? ''))).length).toBe(44 + 8000 * 4);
+
+    const blocked = join(root, 'not-a-directory');
+    await writeFile(blocked, 'x');
+    const other = await createRecordedCall(handle.db, clock, { tenantId: tenant.id, agent, userId: null });
+    const broken = recordingObserverFactory({ db: handle.db, clock, logger: silentLogger(), root: blocked });
+    await expect(broken(other, { caller: MULAW_8K, agent: MULAW_8K })).rejects.toThrow();
+    expect(await getRecordingOfCall(handle.db, { tenantId: tenant.id, callId: other.id })).toMatchObject({ status: 'failed', note: 'the file could not be created' });
   });
 });

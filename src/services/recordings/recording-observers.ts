@@ -4,7 +4,7 @@
  * stores its outcome (and queues the re-transcription) when the call ends.
  */
 import type { AudioFormat } from '../../audio/format.ts';
-import { createWavFileWriter } from '../../audio/wav-file-writer.ts';
+import { createWavFileWriter, type WavFileWriter } from '../../audio/wav-file-writer.ts';
 import type { Clock } from '../../core/clock.ts';
 import { newId } from '../../core/ids.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -39,16 +39,16 @@ export function recordingObserverFactory(deps: RecordingObserverDeps) {
     const sampleRateHz = recordingRateHz(formats.caller, formats.agent);
     const relative = recordingRelativePath(call.tenantId, call.id);
     const path = recordingAbsolutePath(root, relative);
-    await ensureRecordingDir(path);
-    const writer = await createWavFileWriter(path, { sampleRateHz, channels: 2, headerUpdateBytes: sampleRateHz * 4 * HEADER_UPDATE_S });
     const at = new Date(clock.nowMs());
-    let recordingId: string;
+    // The row first: a second join of the same call fails here (one recording per call) before touching the file.
+    const { id: recordingId } = await insertRecording(db, { id: newId(), tenantId: call.tenantId, callId: call.id, path: relative, sampleRateHz, channels: 2, retentionDays: settings.retentionDays, at });
+    let writer: WavFileWriter;
     try {
-      const row = await insertRecording(db, { id: newId(), tenantId: call.tenantId, callId: call.id, path: relative, sampleRateHz, channels: 2, retentionDays: settings.retentionDays, at });
-      recordingId = row.id;
+      await ensureRecordingDir(path);
+      writer = await createWavFileWriter(path, { sampleRateHz, channels: 2, headerUpdateBytes: sampleRateHz * 4 * HEADER_UPDATE_S });
     } catch (error) {
-      await writer.close().catch(() => undefined);
-      await deleteRecordingFile(path);
+      await finishRecording(db, { tenantId: call.tenantId, recordingId, status: 'failed', durationMs: 0, bytes: 0, note: 'the file could not be created', at });
+      await deleteRecordingFile(path).catch(() => undefined);
       throw error;
     }
     const finish = async (outcome: RecordingOutcome): Promise<void> => {
