@@ -14,11 +14,11 @@ beforeAll(async () => {
     { pacing: { speedFactor: 4 }, script: { userSays: [fixtureWords], replies: [{ type: 'message', text: 'Sure, let us practise.', audioMs: 1200 }] } },
     { DATA_DIR: dataDir },
   );
-});
+}, 60_000); // a fresh application and fake upstream: slow when the machine is loaded
 afterAll(async () => {
   await server.close();
   await rm(dataDir, { recursive: true, force: true });
-});
+}, 60_000);
 
 /** RMS of one channel of interleaved stereo over [fromS, toS). */
 function channelRms(samples: Int16Array, rateHz: number, channel: number, fromS: number, toS: number): number {
