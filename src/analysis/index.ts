@@ -2,5 +2,6 @@
 
 export { createSpeechAnalyser } from './speech-analyser.ts';
 export { computeConversation, conversationFromAnalysers, type ConversationOptions } from './conversation.ts';
+export { ConversationStream } from './conversation-stream.ts';
 export { detectFillers, type FillerMatch } from './fillers.ts';
 export * from './types.ts';
