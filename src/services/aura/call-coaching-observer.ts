@@ -4,11 +4,16 @@
  * at its own rate, no resampling) and, when the call ends, stores the analyser's report, the
  * measurements and rule-based coaching with the call (`call_coaching_reports`). Rules only: a model
  * call per phone call would cost more than the analysis; ask AURA's feedback/generate for that.
+ *
+ * The report's `conversation` (talk ratio, interruptions, overlap of each side) needs no analyser on
+ * the agent's side: {@link CallTalkTracker} places the agent's audio by its durations and the caller's
+ * speech from the analyser's segments on the call clock.
  */
 import { createSpeechAnalyser } from '../../analysis/index.ts';
+import { CallTalkTracker } from './call-talk-tracker.ts';
 import type { SpeechAnalyser } from '../../analysis/types.ts';
 import { createAudioConverter, type AudioConverter } from '../../audio/converter.ts';
-import { pcm16BytesToSamples, type AudioChunk, type AudioFormat } from '../../audio/format.ts';
+import { durationMs, pcm16BytesToSamples, type AudioChunk, type AudioFormat } from '../../audio/format.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import { coachingSettingsOf } from '../../coaching/agent-coaching-settings.ts';
@@ -44,6 +49,7 @@ export class CallCoachingObserver implements CallAudioObserver {
   readonly #logger: Logger;
   #converter: AudioConverter | null = null;
   #analyser: SpeechAnalyser | null = null;
+  #talk: CallTalkTracker | null = null;
   #closed = false;
 
   constructor(deps: CallCoachingDeps, call: CallRow, callerFormat: AudioFormat, language: CoachingLanguage) {
@@ -54,7 +60,7 @@ export class CallCoachingObserver implements CallAudioObserver {
     this.#prepare(callerFormat);
   }
 
-  onCallerAudio(chunk: AudioChunk): void {
+  onCallerAudio(chunk: AudioChunk, atMs: number): void {
     if (this.#closed) return;
     if (this.#converter === null || this.#converter.from.encoding !== chunk.format.encoding || this.#converter.from.sampleRateHz !== chunk.format.sampleRateHz) {
       // The transport declared another format than the chunk carries: follow the chunk.
@@ -62,18 +68,27 @@ export class CallCoachingObserver implements CallAudioObserver {
       this.#prepare(chunk.format);
     }
     const pcm = this.#converter?.convert(chunk.data);
-    if (pcm !== undefined && pcm.length > 0) this.#analyser?.push(pcm16BytesToSamples(pcm));
+    if (pcm === undefined || pcm.length === 0) return;
+    const samples = pcm16BytesToSamples(pcm);
+    this.#analyser?.push(samples);
+    this.#talk?.callerAudio(samples.length, atMs);
   }
 
-  onAgentAudio(): void {
-    // The caller is coached; the agent's audio is not analysed.
+  onAgentAudio(itemId: string, chunk: AudioChunk, atMs: number): void {
+    // The caller is coached; the agent's audio is not analysed, only placed in time.
+    if (!this.#closed) this.#talk?.agentAudio(itemId, durationMs(chunk.format, chunk.data.length), atMs);
   }
 
-  async close(): Promise<void> {
+  onAgentAudioCleared(itemId: string, heardMs: number, atMs: number): void {
+    if (!this.#closed) this.#talk?.agentCleared(itemId, heardMs, atMs);
+  }
+
+  async close(atMs: number): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     const analyser = this.#analyser;
     if (analyser === null) return;
+    const conversation = this.#talk?.finish(atMs) ?? null;
     const { db, clock } = this.#deps;
     const { tenantId, id: callId } = this.#call;
     // The caller's words, for words per minute and filler words (turns stored so far).
@@ -82,8 +97,11 @@ export class CallCoachingObserver implements CallAudioObserver {
     if (report.analysedMs === 0) return;
     const snapshot = snapshotOfReport(report);
     const coaching = ruleCoaching(snapshot, this.#language, null);
-    await upsertCallCoachingReport(db, { callId, tenantId, language: this.#language, analysis: { ...report }, snapshot, coaching, at: new Date(clock.nowMs()) });
-    this.#logger.info({ analysedMs: report.analysedMs, speakingMs: report.voiceActivity.speakingMs, overall: coaching.scores.overall }, 'call coaching report stored');
+    await upsertCallCoachingReport(db, { callId, tenantId, language: this.#language, analysis: { ...report, conversation }, snapshot, coaching, at: new Date(clock.nowMs()) });
+    this.#logger.info(
+      { analysedMs: report.analysedMs, speakingMs: report.voiceActivity.speakingMs, callerTalkRatio: conversation?.caller.talkRatio, overall: coaching.scores.overall },
+      'call coaching report stored',
+    );
   }
 
   #prepare(format: AudioFormat): void {
@@ -95,5 +113,6 @@ export class CallCoachingObserver implements CallAudioObserver {
     }
     this.#converter = createAudioConverter(format, { encoding: 'pcm16', sampleRateHz: format.sampleRateHz });
     this.#analyser = createSpeechAnalyser({ sampleRateHz: format.sampleRateHz, language: this.#language });
+    this.#talk = new CallTalkTracker(this.#analyser);
   }
 }

@@ -1,10 +1,12 @@
 /**
  * Coaching on live calls: a real call session through the live call registry, caller audio as a
  * phone sends it (8 kHz μ-law), the agent's `coaching` on; at the end the caller's speech report is
- * stored with the call, with the caller's transcript words counted.
+ * stored with the call, with the caller's transcript words counted, and the talk ratio and
+ * interruptions of both sides (the agent answering, the caller barging in).
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConversationMetrics } from '../../analysis/types.ts';
 import { mulawEncode } from '../../audio/g711.ts';
 import { decodeWav } from '../../audio/wav.ts';
 import { newId } from '../../core/ids.ts';
@@ -47,8 +49,16 @@ async function runCall(coaching: Record<string, unknown>): Promise<{ callId: str
   const transport = new FakeTransport({ clock, inputFormat: MULAW_8K });
   expect(await registry.startCall({ callId, identity: apiKeyPrincipal({ tenantId: tenant.id, scopes: ['calls'] }), transport })).toEqual({ ok: true });
   await settle(() => engine.sessions.length > 0);
+  const session = engine.sessions[0];
   for (let pass = 0; pass < 2; pass += 1) {
     for (let at = 0; at < speech.samples.length; at += 160) {
+      if (pass === 1 && at === 0) {
+        // The agent answers between the two passes (1.5 s of audio, handed over at once)…
+        session?.responseStarted('r1');
+        session?.assistantAudio('a1', 1500);
+      }
+      // …and the caller, already speaking again, barges in 600 ms into it.
+      if (pass === 1 && at === 160 * 30) session?.speechStarted('u2');
       clock.advance(20);
       transport.sendCallerAudio({ format: MULAW_8K, data: mulawEncode(speech.samples.subarray(at, at + 160)) });
     }
@@ -73,6 +83,16 @@ describe('coaching on live calls', () => {
     expect(report?.coaching).toMatchObject({ source: 'rules', language: 'en' });
     expect(report?.coaching.scores.overall).toEqual(expect.any(Number));
     expect(report?.analysis).toMatchObject({ sampleRateHz: 8000, language: 'en' });
+    // Talk ratio and interruptions: the agent spoke only the 600 ms the caller heard before barging
+    // in; it started while the caller was still speaking (the fixture's second pass follows the first
+    // without a pause), over the caller for all of those 600 ms: an interruption by the agent.
+    const conversation = report?.analysis.conversation as ConversationMetrics;
+    expect(conversation.agent.talkMs).toBe(600);
+    expect(conversation.overlapMs).toBe(600);
+    expect(conversation.agent.interruptions).toBe(1);
+    expect(conversation.caller.interruptions).toBe(0);
+    expect(conversation.caller.talkMs).toBe(report?.snapshot.speechMs);
+    expect((conversation.caller.talkRatio ?? 0) + (conversation.agent.talkRatio ?? 0)).toBeCloseTo(1, 9);
   });
 
   it('stores nothing when coaching is off or unset', async () => {
