@@ -38,6 +38,11 @@ describe('GET /v1/calls/:callId/coaching and the agent’s coaching setting', ()
     const res = await app.http.inject({ url, headers: owner.headers });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ callId: id, language: 'en', metrics: { duration_ms: 10_000, pitch_median_hz: 110 }, coaching: { source: 'rules', scores: { overall: expect.any(Number) as number } }, analysis: { analysedMs: 10_000 } });
+    // A report stored before conversation metrics existed answers null; a current one answers them.
+    expect(res.json()).toMatchObject({ conversation: null });
+    const conversation = { caller: { talkMs: 6000, talkRatio: 0.75, interruptions: 1 }, agent: { talkMs: 2000, talkRatio: 0.25, interruptions: 0 }, overlapMs: 400, silenceMs: 1500 };
+    await upsertCallCoachingReport(app.database.db, { callId: id, tenantId: owner.tenant.id, language: 'en', analysis: { analysedMs: 10_000, conversation }, snapshot, coaching: ruleCoaching(snapshot, 'en', null), at: new Date() });
+    expect((await app.http.inject({ url, headers: owner.headers })).json()).toMatchObject({ conversation });
     expect((await app.http.inject({ url, headers: other.headers })).statusCode).toBe(404);
     expect((await app.http.inject({ url })).statusCode).toBe(401);
   });

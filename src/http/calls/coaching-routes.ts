@@ -11,6 +11,21 @@ import { callIdParams } from './schemas.ts';
 
 const errors = { 400: errorEnvelopeSchema, 401: errorEnvelopeSchema, 403: errorEnvelopeSchema, 404: errorEnvelopeSchema };
 
+const conversationSideSchema = z.object({
+  talkMs: z.number().describe('Time this side spoke'),
+  talkRatio: z.number().nullable().describe('This side’s share of both sides’ talk time (0–1); null when nobody spoke'),
+  interruptions: z.number().int().describe('Turns this side started while the other was speaking, overlapping it by at least 300 ms'),
+});
+
+const conversationSchema = z
+  .object({
+    caller: conversationSideSchema,
+    agent: conversationSideSchema,
+    overlapMs: z.number().describe('Time both sides spoke at once'),
+    silenceMs: z.number().describe('Time neither spoke, between the first and the last speech'),
+  })
+  .describe('CallConversation');
+
 const callCoachingSchema = z
   .object({
     callId: z.uuid(),
@@ -18,6 +33,7 @@ const callCoachingSchema = z
     createdAt: z.iso.datetime(),
     metrics: voiceMetricsSchema.describe('The caller’s speech over the whole call'),
     coaching: coachingSchema.describe('Rule-based coaching (source "rules")'),
+    conversation: conversationSchema.nullable().describe('Talk ratio, interruptions and overlap of both sides (null for reports stored before it was measured)'),
     analysis: z.record(z.string(), z.unknown()).describe('The speech analyser’s full report (docs/speech-analysis.md)'),
   })
   .describe('CallCoachingReport');
@@ -40,7 +56,16 @@ export const callCoachingRoutes: FastifyPluginAsyncZod<{ calls: CallService; db:
       const call = await calls.get(principalOf(request), request.params.callId);
       const report = await getCallCoachingReport(db, { tenantId: call.tenantId, callId: call.id });
       if (!report) throw new AppError('coaching_report_not_found', 'This call has no coaching report: its agent does not enable coaching, or the call has not ended');
-      return { callId: call.id, language: report.language, createdAt: report.createdAt.toISOString(), metrics: toVoiceMetrics(report.snapshot), coaching: toCoaching(report.coaching), analysis: report.analysis };
+      const conversation = conversationSchema.safeParse(report.analysis['conversation']);
+      return {
+        callId: call.id,
+        language: report.language,
+        createdAt: report.createdAt.toISOString(),
+        metrics: toVoiceMetrics(report.snapshot),
+        coaching: toCoaching(report.coaching),
+        conversation: conversation.success ? conversation.data : null,
+        analysis: report.analysis,
+      };
     },
   );
   return Promise.resolve();
