@@ -36,6 +36,7 @@ import { attachSocketIo } from './transports/socketio/attach-socket-io.ts';
 import { attachTwilioMediaStream } from './transports/twilio/attach-twilio-media-stream.ts';
 import { attachWebSocket } from './transports/websocket/attach-websocket.ts';
 import { attachAuraSessionSocket } from './http/aura/socket/attach-aura-session-socket.ts';
+import { attachAuraTestSocket } from './http/aura/socket/attach-aura-test-socket.ts';
 
 export interface Application {
   readonly http: App;
@@ -191,6 +192,8 @@ export async function createApplication(config: Config, logger: Logger, override
     const webSocket = attachWebSocket(http.server, { authenticate: authenticateRealtime, connector, logger, clock });
     // AURA's live coaching socket, WS /ws/session/{id}: user credentials, the session checked at the upgrade.
     const auraSocket = attachAuraSessionSocket(http.server, { authenticate: authenticateRealtime, sessions: aura.sessions, coaching: aura.coaching, db: database.db, logger, clock });
+    // AURA's integration echo, WS /ws/test: the same user credentials, checked at the upgrade.
+    const auraTestSocket = attachAuraTestSocket(http.server, { authenticate: authenticateRealtime, logger, clock });
     // Twilio media streams: the upgrade proves itself with X-Twilio-Signature, the stream with its one-time token.
     const twilioMedia = attachTwilioMediaStream(http.server, {
       verifyUpgrade: twilioUpgradeVerifier({ ...telephony.http.webhooks, logger }),
@@ -213,6 +216,7 @@ export async function createApplication(config: Config, logger: Logger, override
           await socketIo.close();
           await webSocket.close();
           await auraSocket.close();
+          await auraTestSocket.close();
           await twilioMedia.close();
           await http.close();
           await retention.stop();

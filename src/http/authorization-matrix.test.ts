@@ -302,6 +302,7 @@ const matrix: Readonly<Record<string, Entry>> = {
   'PUT /api/v1/user/profile': guarded({ ...users }, () => ({ payload: { full_name: 'Renamed' } })),
   // AURA sessions (docs/aura.md) belong to users: members reach their own, admins their tenant's; API keys are refused.
   'GET /api/v1/health': open(200),
+  'GET /api/v1/test': guarded({ ...users }),
   'GET /api/v1/user/stats': guarded({ ...users }),
   'POST /api/v1/sessions': guarded({ member: 201, owner: 201, admin: 201, stranger: 201 }, () => ({ payload: { title: 'Matrix' } })),
   'GET /api/v1/sessions': guarded({ ...users }),

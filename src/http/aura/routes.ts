@@ -11,6 +11,7 @@ import { loginRateLimit, signupRateLimit } from '../security/rate-limit-policies
 import { auraAudioRoutes } from './audio-routes.ts';
 import type { AuraHttpDeps } from './deps.ts';
 import { auraFeedbackRoutes, auraHealthRoute } from './feedback-routes.ts';
+import { auraSelfTestRoute } from './self-test-route.ts';
 import { auraErrors, auraTokenSchema, auraUserSchema, fullName, toAuraToken, toAuraUser } from './schemas.ts';
 import { auraSessionRoutes } from './session-routes.ts';
 
@@ -99,6 +100,7 @@ export const auraRoutes: FastifyPluginAsyncZod<{ identity: IdentityHttpDeps; aur
     );
     await authenticated.register(auraSessionRoutes, { aura });
     await authenticated.register(auraFeedbackRoutes, { aura });
+    await authenticated.register(auraSelfTestRoute, { aura });
     // Its own context: the upload body parsers apply to the audio routes only.
     await authenticated.register(auraAudioRoutes, { aura });
   });
