@@ -1,49 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from './core/ids.ts';
+import { describe, expect, it } from 'vitest';
 import { apiKeyPrincipal } from './core/principal.ts';
-import { LiveCallRegistry } from './live-calls.ts';
 import type { CallAudioObserver } from './runtime/ports.ts';
-import { snapshotAgent } from './services/calls.ts';
-import type { DatabaseHandle } from './store/database.ts';
-import { createCall } from './store/queries/calls.ts';
 import type { CallRow } from './store/schema/calls.ts';
-import { FakeTransport, ManualClock, PCM16_24K, ScriptedEngine, silentLogger, toneChunk } from './testing/runtime-fakes/index.ts';
-import { seedTenant } from './testing/store-fixtures.ts';
-import { openTestDatabase } from './testing/test-database.ts';
+import { FakeTransport, ManualClock, PCM16_24K, ScriptedEngine, toneChunk } from './testing/runtime-fakes/index.ts';
+import { seedCall } from './testing/job-fixtures.ts';
+import { scriptedRegistry, settle } from './testing/live-call-fixtures.ts';
+import { useTestDatabase } from './testing/test-database.ts';
 
-let handle: DatabaseHandle;
-beforeAll(async () => {
-  handle = await openTestDatabase();
-});
-afterAll(async () => {
-  await handle.close();
-});
-
-async function settle(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !done(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
-async function newCall(clock: ManualClock): Promise<{ callId: string; tenantId: string }> {
-  const { tenant, agent } = await seedTenant(handle.db, `obs-${newId().slice(0, 8)}`);
-  const callId = newId();
-  await createCall(handle.db, {
-    id: callId,
-    tenantId: tenant.id,
-    userId: null,
-    agentId: agent.id,
-    agentSnapshot: snapshotAgent(agent),
-    channel: 'api',
-    direction: 'inbound',
-    metadata: {},
-    at: new Date(clock.nowMs()),
-  });
-  return { callId, tenantId: tenant.id };
-}
+const handle = useTestDatabase();
 
 describe('the live call registry’s audio observer factories', () => {
   it('are asked per call with the call row, and their observers see the call’s audio and its end', async () => {
     const clock = new ManualClock();
-    const { callId, tenantId } = await newCall(clock);
+    const { tenantId, call: { id: callId } } = await seedCall(handle.db, clock);
     const asked: CallRow[] = [];
     const events: string[] = [];
     const observer: CallAudioObserver = {
@@ -55,11 +24,7 @@ describe('the live call registry’s audio observer factories', () => {
       },
     };
     const engine = new ScriptedEngine({ clock });
-    const registry = new LiveCallRegistry({
-      db: handle.db,
-      clock,
-      logger: silentLogger(),
-      engines: () => ({ engine }),
+    const registry = scriptedRegistry(handle.db, clock, engine, {
       audioObservers: [
         (call, formats) => {
           expect(formats).toEqual({ caller: PCM16_24K, agent: PCM16_24K });

@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from './core/ids.ts';
 import { apiKeyPrincipal } from './core/principal.ts';
-import { LiveCallRegistry } from './live-calls.ts';
 import { snapshotAgent } from './services/calls.ts';
-import type { DatabaseHandle } from './store/database.ts';
 import { createCall, getCall } from './store/queries/calls.ts';
-import { FakeTransport, ManualClock, ScriptedEngine, silentLogger } from './testing/runtime-fakes/index.ts';
+import { FakeTransport, ManualClock, ScriptedEngine } from './testing/runtime-fakes/index.ts';
 import { seedTenant } from './testing/store-fixtures.ts';
-import { openTestDatabase } from './testing/test-database.ts';
+import { scriptedRegistry, settle } from './testing/live-call-fixtures.ts';
+import { useTestDatabase } from './testing/test-database.ts';
 
-let handle: DatabaseHandle;
-beforeAll(async () => {
-  handle = await openTestDatabase();
-});
-afterAll(async () => {
-  await handle.close();
-});
-
-/** Waits (on real time: database writes take it) until `done`, for at most 10 s. */
-async function settle(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !done(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-}
+const handle = useTestDatabase();
 
 describe('MAX_CALL_DURATION_SECONDS', () => {
   it('ends a call at the server’s cap when its agent allows longer', async () => {
@@ -39,7 +27,7 @@ describe('MAX_CALL_DURATION_SECONDS', () => {
       at: new Date(clock.nowMs()),
     });
     const engine = new ScriptedEngine({ clock });
-    const registry = new LiveCallRegistry({ db: handle.db, clock, logger: silentLogger(), engines: () => ({ engine }), maxCallDurationS: 60 });
+    const registry = scriptedRegistry(handle.db, clock, engine, { maxCallDurationS: 60 });
     const identity = apiKeyPrincipal({ tenantId: tenant.id, scopes: ['calls'] });
     expect(await registry.startCall({ callId, identity, transport: new FakeTransport({ clock }) })).toEqual({ ok: true });
     await settle(() => clock.pendingTimers > 0);

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import type { AnalysisPlan } from '../core/analysis-plan.ts';
 import { newId } from '../core/ids.ts';
 import { CallAnalyst } from '../jobs/call-analysis/call-analyst.ts';
@@ -17,9 +18,10 @@ import { createCall, transitionCall } from '../store/queries/calls.ts';
 import { upsertTranscriptItem } from '../store/queries/transcript-items.ts';
 import type { CallRow } from '../store/schema/calls.ts';
 import type { TranscriptRole } from '../store/schema/transcript-items.ts';
-import type { FakeOpenAiChat } from './fake-openai-chat/index.ts';
+import { startFakeOpenAiChat, type FakeOpenAiChat } from './fake-openai-chat/index.ts';
 import { ManualClock, testPool } from './job-fixtures.ts';
 import { seedTenant } from './store-fixtures.ts';
+import { useTestDatabase, type TestDatabase } from './test-database.ts';
 import { localPolicy, testWebhookBackoff, testWebhookTimeoutMs } from './webhook-world.ts';
 
 /** A HandleHome-like call: long enough for the default thresholds. */
@@ -98,6 +100,33 @@ export function analysisWorld(db: Database, fake: FakeOpenAiChat | undefined, op
       clock.advance(30_000);
       const ended = await transitionCall(db, { tenantId: tenant.id, callId: call.id, to: 'ended', reason: 'caller_hung_up', at: new Date(clock.nowMs()) });
       return ended.ok ? ended.value : call;
+    },
+  };
+}
+
+/** What the analysis job tests share, read inside their tests. */
+export interface AnalysisTestbed extends TestDatabase {
+  /** A fresh fake Chat Completions server per test. */
+  readonly fake: FakeOpenAiChat;
+}
+
+/** Registers the file's hooks: one test database for the file, a fake Chat Completions server per test. */
+export function useAnalysisTestbed(): AnalysisTestbed {
+  const database = useTestDatabase();
+  let fake: FakeOpenAiChat | undefined;
+  beforeEach(async () => {
+    fake = await startFakeOpenAiChat();
+  });
+  afterEach(async () => {
+    await fake?.close();
+  });
+  return {
+    get db() {
+      return database.db;
+    },
+    get fake() {
+      if (!fake) throw new Error('the fake Chat Completions server runs only inside the tests');
+      return fake;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { inject } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../store/database.ts';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { openDatabase, type Database, type DatabaseHandle } from '../store/database.ts';
 
 /**
  * A fresh, migrated database for one test file. With `DATABASE_URL` set (CI's integration run) it is
@@ -29,6 +29,28 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
       await handle.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end({ timeout: 5 });
+    },
+  };
+}
+
+/** The test database of one test file, read inside its tests (`db` throws before the file's `beforeAll`). */
+export interface TestDatabase {
+  readonly db: Database;
+}
+
+/** Registers the file's hooks: `openTestDatabase()` before its tests, closed after them. */
+export function useTestDatabase(): TestDatabase {
+  let handle: DatabaseHandle | undefined;
+  beforeAll(async () => {
+    handle = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+  return {
+    get db() {
+      if (!handle) throw new Error('the test database is open only inside the tests');
+      return handle.db;
     },
   };
 }

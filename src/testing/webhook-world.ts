@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import type { JobHandler } from '../jobs/handler.ts';
 import { callLifecycleHandlers } from '../jobs/call-lifecycle-handlers.ts';
 import { webhookDeliveryHandler } from '../jobs/webhook-delivery-handler.ts';
@@ -9,6 +10,8 @@ import type { WebhookUrlPolicy } from '../services/webhooks/url-policy.ts';
 import type { Database } from '../store/database.ts';
 import { transitionCall } from '../store/queries/calls.ts';
 import { ManualClock, testPool } from './job-fixtures.ts';
+import { useTestDatabase, type TestDatabase } from './test-database.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 
 /** Development policy: local receivers allowed. */
 export const localPolicy: WebhookUrlPolicy = { requireHttps: false, allowPrivateNetworks: true };
@@ -44,6 +47,41 @@ export function webhookWorld(db: Database, options: { policy?: WebhookUrlPolicy;
       await transitionCall(db, { tenantId, callId, to: 'active', at: new Date(clock.nowMs()) });
       clock.advance(1_000);
       await transitionCall(db, { tenantId, callId, to: 'ended', reason: 'caller_hung_up', at: new Date(clock.nowMs()) });
+    },
+  };
+}
+
+/** What the webhook delivery tests share, read inside their tests. */
+export interface WebhookTestbed extends TestDatabase {
+  /** A fresh receiver per test. */
+  readonly receiver: WebhookReceiver;
+  /** A fresh `webhookWorld` on the file's database per test. */
+  readonly world: WebhookWorld;
+}
+
+/** Registers the file's hooks: one test database for the file, a webhook receiver and a `webhookWorld` per test. */
+export function useWebhookTestbed(): WebhookTestbed {
+  const database = useTestDatabase();
+  let current: { receiver: WebhookReceiver; world: WebhookWorld } | undefined;
+  beforeEach(async () => {
+    current = { receiver: await startWebhookReceiver(), world: webhookWorld(database.db) };
+  });
+  afterEach(async () => {
+    await current?.receiver.close();
+  });
+  const inTest = () => {
+    if (!current) throw new Error('the webhook receiver runs only inside the tests');
+    return current;
+  };
+  return {
+    get db() {
+      return database.db;
+    },
+    get receiver() {
+      return inTest().receiver;
+    },
+    get world() {
+      return inTest().world;
     },
   };
 }

@@ -1,28 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getCallAnalysis } from '../../store/queries/call-analyses.ts';
 import { listCallJobs } from '../../store/queries/jobs.ts';
-import type { DatabaseHandle } from '../../store/database.ts';
-import { analysisWorld, bookingSchema } from '../../testing/analysis-world.ts';
-import { json, scriptByFormat, startFakeOpenAiChat, text, type FakeOpenAiChat } from '../../testing/fake-openai-chat/index.ts';
-import { openTestDatabase } from '../../testing/test-database.ts';
+import { analysisWorld, bookingSchema, useAnalysisTestbed } from '../../testing/analysis-world.ts';
+import { json, scriptByFormat, text } from '../../testing/fake-openai-chat/index.ts';
 import type { CallAnalyzedEvent, CallAnalyzedStep } from './call-analyzed.ts';
 import { callAnalysisJobKind } from './call-analyzed.ts';
 import { listTranscript, upsertTranscriptItem } from '../../store/queries/transcript-items.ts';
 
-let handle: DatabaseHandle;
-let fake: FakeOpenAiChat;
-beforeAll(async () => {
-  handle = await openTestDatabase();
-});
-beforeEach(async () => {
-  fake = await startFakeOpenAiChat();
-});
-afterEach(async () => {
-  await fake.close();
-});
-afterAll(async () => {
-  await handle.close();
-});
+const bed = useAnalysisTestbed();
 
 const plan = { summary: {}, extraction: { name: 'booking', schema: bookingSchema }, sink: 'handlehome' as const };
 const booking = { name: 'Julie Martin', phone: '06 12 34 56 78', partySize: 4 };
@@ -38,8 +23,8 @@ describe('call-analyzed steps', () => {
       // Writes through tx commit with the analysis.
       await upsertTranscriptItem(tx, { tenantId: event.call.tenantId, callId: event.call.id, seq: 99, role: 'system', text: 'record written', startMs: 0, endMs: null, interrupted: false });
     };
-    const world = analysisWorld(handle.db, fake, { onCallAnalyzed: [step] });
-    fake.respondWith(scriptByFormat({ text: [text('Julie booked a table for four.')], booking: [json(booking)] }));
+    const world = analysisWorld(bed.db, bed.fake, { onCallAnalyzed: [step] });
+    bed.fake.respondWith(scriptByFormat({ text: [text('Julie booked a table for four.')], booking: [json(booking)] }));
     const call = await world.endedCall(plan);
     await world.pool.drain();
     expect(seen).toHaveLength(1);
@@ -58,20 +43,20 @@ describe('call-analyzed steps', () => {
       await upsertTranscriptItem(tx, { tenantId: event.call.tenantId, callId: event.call.id, seq: 99, role: 'system', text: 'record written', startMs: 0, endMs: null, interrupted: false });
       if (failures-- > 0) throw new Error('the records store is down');
     };
-    const world = analysisWorld(handle.db, fake, { onCallAnalyzed: [step] });
-    fake.respondWith(scriptByFormat({ text: [text('First summary.'), text('Second summary.')], booking: [json(booking), json(booking)] }));
+    const world = analysisWorld(bed.db, bed.fake, { onCallAnalyzed: [step] });
+    bed.fake.respondWith(scriptByFormat({ text: [text('First summary.'), text('Second summary.')], booking: [json(booking), json(booking)] }));
     const call = await world.endedCall(plan);
     await world.pool.drain();
     const scope = { tenantId: call.tenantId, callId: call.id };
-    expect(await getCallAnalysis(handle.db, scope)).toBeUndefined();
-    const [job] = (await listCallJobs(handle.db, scope)).filter((j) => j.kind === callAnalysisJobKind);
+    expect(await getCallAnalysis(bed.db, scope)).toBeUndefined();
+    const [job] = (await listCallJobs(bed.db, scope)).filter((j) => j.kind === callAnalysisJobKind);
     expect(job).toMatchObject({ status: 'queued', attempts: 1 });
     expect(job?.lastError).toContain('the records store is down');
-    expect((await listTranscript(handle.db, scope)).some((t) => t.seq === 99)).toBe(false);
+    expect((await listTranscript(bed.db, scope)).some((t) => t.seq === 99)).toBe(false);
 
     world.clock.advance(60_000);
     await world.pool.drain();
-    expect(await getCallAnalysis(handle.db, scope)).toMatchObject({ status: 'succeeded', summary: 'Second summary.' });
-    expect((await listTranscript(handle.db, scope)).filter((t) => t.seq === 99)).toHaveLength(1);
+    expect(await getCallAnalysis(bed.db, scope)).toMatchObject({ status: 'succeeded', summary: 'Second summary.' });
+    expect((await listTranscript(bed.db, scope)).filter((t) => t.seq === 99)).toHaveLength(1);
   });
 });

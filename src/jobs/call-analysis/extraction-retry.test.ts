@@ -1,45 +1,30 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../store/database.ts';
+import { describe, expect, it } from 'vitest';
 import { getCallAnalysis } from '../../store/queries/call-analyses.ts';
 import { listCallJobs } from '../../store/queries/jobs.ts';
 import type { CallRow } from '../../store/schema/calls.ts';
-import { analysisWorld, bookingSchema } from '../../testing/analysis-world.ts';
-import { json, messageText, offSchema, scriptByFormat, startFakeOpenAiChat, text, type FakeOpenAiChat } from '../../testing/fake-openai-chat/index.ts';
-import { openTestDatabase } from '../../testing/test-database.ts';
+import { analysisWorld, bookingSchema, useAnalysisTestbed } from '../../testing/analysis-world.ts';
+import { json, messageText, offSchema, scriptByFormat, text } from '../../testing/fake-openai-chat/index.ts';
 import type { CallAnalyzedStep } from './call-analyzed.ts';
 import { callAnalysisJobKind } from './call-analyzed.ts';
 
-let handle: DatabaseHandle;
-let fake: FakeOpenAiChat;
-beforeAll(async () => {
-  handle = await openTestDatabase();
-});
-beforeEach(async () => {
-  fake = await startFakeOpenAiChat();
-});
-afterEach(async () => {
-  await fake.close();
-});
-afterAll(async () => {
-  await handle.close();
-});
+const bed = useAnalysisTestbed();
 
 const plan = { summary: {}, extraction: { name: 'booking', schema: bookingSchema } };
 const booking = { name: 'Julie Martin', phone: '06 12 34 56 78', partySize: 4 };
 
 async function analysisJob(call: CallRow) {
-  const jobs = await listCallJobs(handle.db, { tenantId: call.tenantId, callId: call.id });
+  const jobs = await listCallJobs(bed.db, { tenantId: call.tenantId, callId: call.id });
   return jobs.filter((j) => j.kind === callAnalysisJobKind);
 }
 
 function extractionRequests() {
-  return fake.requests.filter((r) => r.body.response_format?.type === 'json_schema');
+  return bed.fake.requests.filter((r) => r.body.response_format?.type === 'json_schema');
 }
 
 describe('structured extraction', () => {
   it('sends the schema as a strict json_schema response format, validates the answer and stores it with the summary', async () => {
-    const world = analysisWorld(handle.db, fake);
-    fake.respondWith(scriptByFormat({ text: [text('Julie Martin booked a table for four tomorrow at 8 pm.')], booking: [json(booking)] }));
+    const world = analysisWorld(bed.db, bed.fake);
+    bed.fake.respondWith(scriptByFormat({ text: [text('Julie Martin booked a table for four tomorrow at 8 pm.')], booking: [json(booking)] }));
     const call = await world.endedCall(plan);
     await world.pool.drain();
     const [request] = extractionRequests();
@@ -48,7 +33,7 @@ describe('structured extraction', () => {
     const transcript = messageText(request?.body.messages[1] ?? { role: 'user', content: '' });
     expect(transcript).toContain('Caller: Yes, it is 06 12 34 56 78.');
     expect(transcript).toContain('Agent: Hello, Chez Marco');
-    const stored = await getCallAnalysis(handle.db, { tenantId: call.tenantId, callId: call.id });
+    const stored = await getCallAnalysis(bed.db, { tenantId: call.tenantId, callId: call.id });
     expect(stored).toMatchObject({ status: 'succeeded', summary: 'Julie Martin booked a table for four tomorrow at 8 pm.', extraction: booking, evaluation: null, model: 'gpt-4o-mini', reason: null });
     expect(stored?.usage).toMatchObject({ requests: 2 });
     expect(stored?.usage?.totalTokens).toBeGreaterThan(0);
@@ -57,9 +42,9 @@ describe('structured extraction', () => {
   });
 
   it('sends an invalid answer back once with its validation errors, and stores the corrected one', async () => {
-    const world = analysisWorld(handle.db, fake);
+    const world = analysisWorld(bed.db, bed.fake);
     const invalid = { name: 'J', phone: 'call me maybe', partySize: 4 };
-    fake.respondWith(scriptByFormat({ text: [text('A booking.')], booking: [offSchema(invalid), json(booking)] }));
+    bed.fake.respondWith(scriptByFormat({ text: [text('A booking.')], booking: [offSchema(invalid), json(booking)] }));
     const call = await world.endedCall(plan);
     await world.pool.drain();
     const [first, retry] = extractionRequests();
@@ -71,7 +56,7 @@ describe('structured extraction', () => {
     expect(messages[3]?.role).toBe('user');
     expect(correction).toContain('/name must NOT have fewer than 2 characters');
     expect(correction).toContain('/phone must match pattern');
-    expect(await getCallAnalysis(handle.db, { tenantId: call.tenantId, callId: call.id })).toMatchObject({ status: 'succeeded', extraction: booking });
+    expect(await getCallAnalysis(bed.db, { tenantId: call.tenantId, callId: call.id })).toMatchObject({ status: 'succeeded', extraction: booking });
     expect((await analysisJob(call))[0]).toMatchObject({ status: 'succeeded', attempts: 1 });
   });
 
@@ -81,8 +66,8 @@ describe('structured extraction', () => {
       stepRan = true;
       return Promise.resolve();
     };
-    const world = analysisWorld(handle.db, fake, { onCallAnalyzed: [step] });
-    fake.respondWith(
+    const world = analysisWorld(bed.db, bed.fake, { onCallAnalyzed: [step] });
+    bed.fake.respondWith(
       scriptByFormat({ text: [text('A booking.')], booking: [offSchema({ name: 'Julie', phone: 'unknown', partySize: 0 }), offSchema({ name: 'Julie', phone: null, partySize: 0 })] }),
     );
     const call = await world.endedCall(plan, undefined, (tenantId) => world.endpoints.create(tenantId, { url: 'http://127.0.0.1:9/unused', events: ['call.analyzed'] }));
@@ -94,18 +79,18 @@ describe('structured extraction', () => {
     expect(job?.lastError).toContain("the model's extraction does not fit the schema after one retry");
     expect(job?.lastError).toContain('/partySize must be >= 1');
     expect(job?.lastError).not.toContain('/phone');
-    expect(await getCallAnalysis(handle.db, { tenantId: call.tenantId, callId: call.id })).toBeUndefined();
+    expect(await getCallAnalysis(bed.db, { tenantId: call.tenantId, callId: call.id })).toBeUndefined();
     expect(stepRan).toBe(false);
-    const deliveries = (await listCallJobs(handle.db, { tenantId: call.tenantId, callId: call.id })).filter((j) => j.kind === 'webhook-delivery');
+    const deliveries = (await listCallJobs(bed.db, { tenantId: call.tenantId, callId: call.id })).filter((j) => j.kind === 'webhook-delivery');
     expect(deliveries).toEqual([]);
   });
 
   it('treats an answer that is not JSON like an invalid one', async () => {
-    const world = analysisWorld(handle.db, fake);
-    fake.respondWith(scriptByFormat({ booking: [text('Sure! Here is the booking: name Julie'), json(booking)] }));
+    const world = analysisWorld(bed.db, bed.fake);
+    bed.fake.respondWith(scriptByFormat({ booking: [text('Sure! Here is the booking: name Julie'), json(booking)] }));
     const call = await world.endedCall({ extraction: { name: 'booking', schema: bookingSchema } });
     await world.pool.drain();
     expect(messageText(extractionRequests()[1]?.body.messages[3] ?? { role: 'user', content: '' })).toContain('the answer is not valid JSON');
-    expect(await getCallAnalysis(handle.db, { tenantId: call.tenantId, callId: call.id })).toMatchObject({ status: 'succeeded', summary: null, extraction: booking });
+    expect(await getCallAnalysis(bed.db, { tenantId: call.tenantId, callId: call.id })).toMatchObject({ status: 'succeeded', summary: null, extraction: booking });
   });
 });

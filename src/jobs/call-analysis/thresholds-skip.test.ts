@@ -1,37 +1,21 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../store/database.ts';
+import { describe, expect, it } from 'vitest';
 import { getCallAnalysis } from '../../store/queries/call-analyses.ts';
 import { listCallJobs } from '../../store/queries/jobs.ts';
 import type { CallRow } from '../../store/schema/calls.ts';
-import { analysisWorld, bookingSchema } from '../../testing/analysis-world.ts';
-import { startFakeOpenAiChat, type FakeOpenAiChat } from '../../testing/fake-openai-chat/index.ts';
+import { analysisWorld, bookingSchema, useAnalysisTestbed } from '../../testing/analysis-world.ts';
 import { newId } from '../../core/ids.ts';
 import { snapshotAgent } from '../../services/calls.ts';
 import { createCall, transitionCall } from '../../store/queries/calls.ts';
 import { seedTenant } from '../../testing/store-fixtures.ts';
-import { openTestDatabase } from '../../testing/test-database.ts';
 import { callAnalysisJobKind } from './call-analyzed.ts';
 import { measureTranscript, tooShortReason } from './transcript-size.ts';
 
-let handle: DatabaseHandle;
-let fake: FakeOpenAiChat;
-beforeAll(async () => {
-  handle = await openTestDatabase();
-});
-beforeEach(async () => {
-  fake = await startFakeOpenAiChat();
-});
-afterEach(async () => {
-  await fake.close();
-});
-afterAll(async () => {
-  await handle.close();
-});
+const bed = useAnalysisTestbed();
 
 const plan = { summary: {}, extraction: { schema: bookingSchema } };
 
 async function analysisJobs(call: CallRow) {
-  return (await listCallJobs(handle.db, { tenantId: call.tenantId, callId: call.id })).filter((j) => j.kind === callAnalysisJobKind);
+  return (await listCallJobs(bed.db, { tenantId: call.tenantId, callId: call.id })).filter((j) => j.kind === callAnalysisJobKind);
 }
 
 describe('transcript thresholds', () => {
@@ -50,16 +34,16 @@ describe('transcript thresholds', () => {
   });
 
   it('skip a short call without calling the model, with the reason in the job result and the stored analysis', async () => {
-    const world = analysisWorld(handle.db, fake);
+    const world = analysisWorld(bed.db, bed.fake);
     const call = await world.endedCall(plan, [
       ['assistant', 'Hello, Chez Marco, how can I help you today?'],
       ['user', 'Wrong number, sorry.'],
     ]);
     await world.pool.drain();
-    expect(fake.requests).toHaveLength(0);
+    expect(bed.fake.requests).toHaveLength(0);
     const [job] = await analysisJobs(call);
     expect(job).toMatchObject({ status: 'skipped', result: { reason: 'transcript too short: 3 caller words (minimum 5)' } });
-    expect(await getCallAnalysis(handle.db, { tenantId: call.tenantId, callId: call.id })).toMatchObject({
+    expect(await getCallAnalysis(bed.db, { tenantId: call.tenantId, callId: call.id })).toMatchObject({
       status: 'skipped',
       reason: 'transcript too short: 3 caller words (minimum 5)',
       summary: null,
@@ -69,27 +53,27 @@ describe('transcript thresholds', () => {
   });
 
   it('follow the plan’s own thresholds, and skip a call that never connected', async () => {
-    const world = analysisWorld(handle.db, fake);
+    const world = analysisWorld(bed.db, bed.fake);
     const lenient = await world.endedCall({ ...plan, thresholds: { minChars: 0, minWords: 0, minCallerWords: 0 } }, [['user', 'Hi.']]);
-    fake.respondWith(() => ({ kind: 'error', status: 400, message: 'reached the model' }));
+    bed.fake.respondWith(() => ({ kind: 'error', status: 400, message: 'reached the model' }));
     await world.pool.drain();
-    expect(fake.requests).toHaveLength(1);
+    expect(bed.fake.requests).toHaveLength(1);
     expect((await analysisJobs(lenient))[0]?.lastError).toContain('reached the model');
 
-    const { tenant, agent } = await seedTenant(handle.db, 'unjoined');
+    const { tenant, agent } = await seedTenant(bed.db, 'unjoined');
     const at = new Date(world.clock.nowMs());
-    const unjoined = await createCall(handle.db, { id: newId(), tenantId: tenant.id, userId: null, agentId: agent.id, agentSnapshot: { ...snapshotAgent(agent), analysis: plan }, channel: 'api', direction: 'inbound', metadata: {}, at });
-    await transitionCall(handle.db, { tenantId: tenant.id, callId: unjoined.id, to: 'expired', reason: 'not_joined', at });
+    const unjoined = await createCall(bed.db, { id: newId(), tenantId: tenant.id, userId: null, agentId: agent.id, agentSnapshot: { ...snapshotAgent(agent), analysis: plan }, channel: 'api', direction: 'inbound', metadata: {}, at });
+    await transitionCall(bed.db, { tenantId: tenant.id, callId: unjoined.id, to: 'expired', reason: 'not_joined', at });
     await world.pool.drain();
-    expect(fake.requests).toHaveLength(1);
+    expect(bed.fake.requests).toHaveLength(1);
     expect((await analysisJobs(unjoined))[0]).toMatchObject({ status: 'skipped', result: { reason: 'the call never connected' } });
   });
 
   it('give no job at all to calls of agents without a plan', async () => {
-    const world = analysisWorld(handle.db, fake);
+    const world = analysisWorld(bed.db, bed.fake);
     const call = await world.endedCall({});
     await world.pool.drain();
     expect(await analysisJobs(call)).toEqual([]);
-    expect((await listCallJobs(handle.db, { tenantId: call.tenantId, callId: call.id })).map((j) => j.kind)).toEqual(['call-started', 'call-ended']);
+    expect((await listCallJobs(bed.db, { tenantId: call.tenantId, callId: call.id })).map((j) => j.kind)).toEqual(['call-started', 'call-ended']);
   });
 });

@@ -5,37 +5,26 @@
  * interruptions of both sides (the agent answering, the caller barging in).
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConversationMetrics } from '../../analysis/types.ts';
 import { mulawEncode } from '../../audio/g711.ts';
 import { decodeWav } from '../../audio/wav.ts';
 import { newId } from '../../core/ids.ts';
 import { apiKeyPrincipal } from '../../core/principal.ts';
-import { LiveCallRegistry } from '../../live-calls.ts';
-import type { DatabaseHandle } from '../../store/database.ts';
 import { createAgent } from '../../store/queries/agents.ts';
 import { getCallCoachingReport } from '../../store/queries/call-coaching-reports.ts';
 import { createCall } from '../../store/queries/calls.ts';
 import { upsertTranscriptItem } from '../../store/queries/transcript-items.ts';
 import { FakeTransport, ManualClock, MULAW_8K, ScriptedEngine, silentLogger } from '../../testing/runtime-fakes/index.ts';
 import { seedTenant, testAgentFields } from '../../testing/store-fixtures.ts';
-import { openTestDatabase } from '../../testing/test-database.ts';
+import { scriptedRegistry, settle } from '../../testing/live-call-fixtures.ts';
+import { useTestDatabase } from '../../testing/test-database.ts';
 import { snapshotAgent } from '../calls.ts';
 import { callCoachingObserverFactory } from './call-coaching-observer.ts';
 
 const speech = decodeWav(readFileSync(new URL('../../testing/fixtures/aura/speech.wav', import.meta.url)));
 
-let handle: DatabaseHandle;
-beforeAll(async () => {
-  handle = await openTestDatabase();
-});
-afterAll(async () => {
-  await handle.close();
-});
-
-async function settle(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !done(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-}
+const handle = useTestDatabase();
 
 /** Runs one call whose agent has `coaching`, the caller saying the fixture twice; returns its id and tenant. */
 async function runCall(coaching: Record<string, unknown>): Promise<{ callId: string; tenantId: string }> {
@@ -45,7 +34,7 @@ async function runCall(coaching: Record<string, unknown>): Promise<{ callId: str
   const callId = newId();
   await createCall(handle.db, { id: callId, tenantId: tenant.id, userId: null, agentId: agent.id, agentSnapshot: snapshotAgent(agent), channel: 'twilio', direction: 'inbound', metadata: {}, at: new Date(clock.nowMs()) });
   const engine = new ScriptedEngine({ clock });
-  const registry = new LiveCallRegistry({ db: handle.db, clock, logger: silentLogger(), engines: () => ({ engine }), audioObservers: [callCoachingObserverFactory({ db: handle.db, clock, logger: silentLogger() })] });
+  const registry = scriptedRegistry(handle.db, clock, engine, { audioObservers: [callCoachingObserverFactory({ db: handle.db, clock, logger: silentLogger() })] });
   const transport = new FakeTransport({ clock, inputFormat: MULAW_8K });
   expect(await registry.startCall({ callId, identity: apiKeyPrincipal({ tenantId: tenant.id, scopes: ['calls'] }), transport })).toEqual({ ok: true });
   await settle(() => engine.sessions.length > 0);

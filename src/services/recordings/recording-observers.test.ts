@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav } from '../../audio/wav.ts';
 import { apiKeyPrincipal } from '../../core/principal.ts';
-import { LiveCallRegistry } from '../../live-calls.ts';
 import type { DatabaseHandle } from '../../store/database.ts';
 import { getRecordingOfCall } from '../../store/queries/recordings.ts';
 import { ManualClock } from '../../testing/job-fixtures.ts';
 import { createRecordedCall } from '../../testing/recording-fixtures.ts';
 import { FakeTransport, MULAW_8K, ScriptedEngine, silentLogger, toneChunk } from '../../testing/runtime-fakes/index.ts';
+import { scriptedRegistry, settle } from '../../testing/live-call-fixtures.ts';
 import { seedTenant } from '../../testing/store-fixtures.ts';
 import { openTestDatabase } from '../../testing/test-database.ts';
 import { recordingAbsolutePath } from './recording-files.ts';
@@ -26,23 +26,13 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function settle(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !done(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
 describe('recording a call through the live call registry', () => {
   it('records a phone call of an agent that opts in: a row that ends ready and an 8 kHz stereo WAV', async () => {
     const clock = new ManualClock();
     const { tenant, agent } = await seedTenant(handle.db, 'wired');
     const call = await createRecordedCall(handle.db, clock, { tenantId: tenant.id, agent, userId: null, recording: { retentionDays: 3 } });
     const engine = new ScriptedEngine({ clock });
-    const registry = new LiveCallRegistry({
-      db: handle.db,
-      clock,
-      logger: silentLogger(),
-      engines: () => ({ engine }),
-      audioObservers: [recordingObserverFactory({ db: handle.db, clock, logger: silentLogger(), root })],
-    });
+    const registry = scriptedRegistry(handle.db, clock, engine, { audioObservers: [recordingObserverFactory({ db: handle.db, clock, logger: silentLogger(), root })] });
     const transport = new FakeTransport({ clock, inputFormat: MULAW_8K });
     expect(await registry.startCall({ callId: call.id, identity: apiKeyPrincipal({ tenantId: tenant.id, scopes: ['calls'] }), transport })).toEqual({ ok: true });
     await settle(() => engine.sessions.length > 0);
