@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type RawData } from 'ws';
 import type { EngineSession } from '../../runtime/ports.ts';
 import { createOpenAIRealtimeEngine } from './engine.ts';
-import { EventRecorder, sessionConfig } from './test-harness.ts';
+import { EventRecorder, sessionConfig } from '../../testing/openai-realtime-test-harness.ts';
 
 let server: WebSocketServer | undefined;
 let session: EngineSession | undefined;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAKE_OPENAI_API_KEY, startFakeOpenAIRealtime, type FakeRealtimeServer } from '../../testing/fake-openai-realtime/index.ts';
 import { createOpenAIRealtimeEngine } from './engine.ts';
-import { sessionConfig } from './test-harness.ts';
+import { sessionConfig } from '../../testing/openai-realtime-test-harness.ts';
 
 let fake: FakeRealtimeServer | undefined;
 

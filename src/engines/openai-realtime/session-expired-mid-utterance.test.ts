@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineSession } from '../../runtime/ports.ts';
 import { FAKE_OPENAI_API_KEY, silenceAudio, startFakeOpenAIRealtime, toneAudio, type FakeRealtimeServer } from '../../testing/fake-openai-realtime/index.ts';
 import { createOpenAIRealtimeEngine } from './engine.ts';
-import { EventRecorder, MULAW8K, sendInChunks, sessionConfig, waitUntil } from './test-harness.ts';
+import { EventRecorder, MULAW8K, sendInChunks, sessionConfig, waitUntil } from '../../testing/openai-realtime-test-harness.ts';
 
 let fake: FakeRealtimeServer | undefined;
 let session: EngineSession | undefined;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../core/errors.ts';
 import { parseSessionOptions } from './session-options.ts';
 import { buildSessionUpdate } from './session-update.ts';
-import { MULAW8K, sessionConfig } from './test-harness.ts';
+import { MULAW8K, sessionConfig } from '../../testing/openai-realtime-test-harness.ts';
 
 const lookupOrder = {
   name: 'lookup_order',

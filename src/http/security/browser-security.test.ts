@@ -7,7 +7,7 @@ import { systemClock } from '../../core/clock.ts';
 import { socketIoOriginOptions, swaggerUiCsp } from './browser-security.ts';
 import { MemoryRateCounter } from './rate-counter.ts';
 import { securityPlugin } from './security-plugin.ts';
-import { startSecurityTestApp, type SecurityTestApp } from './security-test-kit.ts';
+import { startSecurityTestApp, type SecurityTestApp } from '../../testing/security-test-kit.ts';
 
 let kit: SecurityTestApp | undefined;
 afterEach(async () => {

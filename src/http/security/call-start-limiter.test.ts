@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiKeyPrincipal } from '../../core/principal.ts';
 import type { CallConnector, StartCallParams } from '../../transports/shared/call-connector.ts';
-import { ManualClock } from '../../transports/shared/manual-clock.ts';
+import { ManualClock } from '../../testing/manual-clock.ts';
 import { createCallStartLimiter, limitCallStarts } from './call-start-limiter.ts';
 import { MemoryRateCounter } from './rate-counter.ts';
 import { callJoinRule } from './rate-limit-policies.ts';

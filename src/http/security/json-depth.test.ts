@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsonNestsDeeperThan } from './json-depth.ts';
-import { startSecurityTestApp, type SecurityTestApp } from './security-test-kit.ts';
+import { startSecurityTestApp, type SecurityTestApp } from '../../testing/security-test-kit.ts';
 
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 

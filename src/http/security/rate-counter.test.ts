@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../core/logger.ts';
-import { ManualClock } from '../../transports/shared/manual-clock.ts';
+import { ManualClock } from '../../testing/manual-clock.ts';
 import { MemoryRateCounter, type RateCounter, type RateHit } from './rate-counter.ts';
 import { FallbackRateCounter } from './redis-rate-counter.ts';
 

@@ -4,7 +4,7 @@ import { parseConfig } from '../../config/config.ts';
 import { systemClock } from '../../core/clock.ts';
 import { MemoryRateCounter } from './rate-counter.ts';
 import { securityPlugin } from './security-plugin.ts';
-import { startSecurityTestApp, type SecurityTestApp } from './security-test-kit.ts';
+import { startSecurityTestApp, type SecurityTestApp } from '../../testing/security-test-kit.ts';
 
 let kit: SecurityTestApp | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { err } from '../../core/result.ts';
 import { ivrChatMessages, type ConversationTurn } from './chat-context.ts';
-import { isClassifierRequest, scriptedModel, testCompany } from './ivr-test-kit.ts';
+import { isClassifierRequest, scriptedModel, testCompany } from '../../testing/ivr-test-kit.ts';
 import { phrasesFor } from './phrases.ts';
 import { decideTurn, type IvrModelOptions } from './turn-decision.ts';
 

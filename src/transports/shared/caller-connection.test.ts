@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { StartCallResult } from './call-connector.ts';
 import { CallerConnection } from './caller-connection.ts';
-import { FakeCallConnector } from './fake-call-connector.ts';
-import { ManualClock } from './manual-clock.ts';
-import { silentLogger, testIdentity } from './test-harness-support.ts';
+import { FakeCallConnector } from '../../testing/fake-call-connector.ts';
+import { ManualClock } from '../../testing/manual-clock.ts';
+import { silentLogger, testIdentity } from '../../testing/transport-test-support.ts';
 import { resolveLimits, type TransportLimits } from './transport-limits.ts';
 import type { OutboundAudio, OutboundEvent, WireError } from './wire.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from './manual-clock.ts';
+import { ManualClock } from '../../testing/manual-clock.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 describe('TokenBucket', () => {

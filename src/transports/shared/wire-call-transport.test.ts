@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from './manual-clock.ts';
-import { silentLogger } from './test-harness-support.ts';
+import { ManualClock } from '../../testing/manual-clock.ts';
+import { silentLogger } from '../../testing/transport-test-support.ts';
 import { WireCallTransport } from './wire-call-transport.ts';
 import type { OutboundAudio, OutboundEvent } from './wire.ts';
 

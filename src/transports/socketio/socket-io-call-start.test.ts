@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from '../shared/fake-call-connector.ts';
-import { startSocketIoHarness, type SocketIoHarness } from './socket-io-test-kit.ts';
+import { eventually } from '../../testing/fake-call-connector.ts';
+import { startSocketIoHarness, type SocketIoHarness } from '../../testing/socket-io-test-kit.ts';
 
 let harness: SocketIoHarness | undefined;
 

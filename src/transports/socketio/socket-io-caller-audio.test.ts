@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TransportEvent } from '../../runtime/ports.ts';
-import { eventually } from '../shared/fake-call-connector.ts';
-import { startSocketIoHarness, type SocketIoHarness, type TestClient } from './socket-io-test-kit.ts';
+import { eventually } from '../../testing/fake-call-connector.ts';
+import { startSocketIoHarness, type SocketIoHarness, type TestClient } from '../../testing/socket-io-test-kit.ts';
 
 let harness: SocketIoHarness | undefined;
 

@@ -1,7 +1,7 @@
 import { io as connectClient } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testIdentity } from '../shared/test-harness-support.ts';
-import { startSocketIoHarness, type SocketIoHarness } from './socket-io-test-kit.ts';
+import { testIdentity } from '../../testing/transport-test-support.ts';
+import { startSocketIoHarness, type SocketIoHarness } from '../../testing/socket-io-test-kit.ts';
 
 let harness: SocketIoHarness | undefined;
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallTransport } from '../../runtime/ports.ts';
-import { startSocketIoHarness, type SocketIoHarness, type TestClient } from './socket-io-test-kit.ts';
+import { startSocketIoHarness, type SocketIoHarness, type TestClient } from '../../testing/socket-io-test-kit.ts';
 
 let harness: SocketIoHarness | undefined;
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { connectFakeTwilioMedia } from '../../testing/fake-twilio-media/index.ts';
 import { createTwilioWorld, RecordingTwilioConnector } from '../../testing/fake-twilio-media/twilio-world.ts';
 import { capturingLogger, silentLogger } from '../../testing/runtime-fakes/index.ts';
-import { eventually } from '../shared/fake-call-connector.ts';
+import { eventually } from '../../testing/fake-call-connector.ts';
 import { attachTwilioMediaStream } from './attach-twilio-media-stream.ts';
 
 const SECRET_AUDIO = Buffer.alloc(160, 0x37).toString('base64');

@@ -11,7 +11,7 @@ import { CallSession } from '../../runtime/call-session.ts';
 import { FAKE_OPENAI_API_KEY, startFakeOpenAIRealtime, toneAudio, type FakeRealtimeOptions, type FakeRealtimeServer } from '../../testing/fake-openai-realtime/index.ts';
 import { connectFakeTwilioMedia, type ConnectedFakeTwilio } from '../../testing/fake-twilio-media/index.ts';
 import { RecordingSink, silentLogger, testAgent } from '../../testing/runtime-fakes/index.ts';
-import { eventually } from '../shared/fake-call-connector.ts';
+import { eventually } from '../../testing/fake-call-connector.ts';
 import { attachTwilioMediaStream, type TwilioMediaAttachment } from './attach-twilio-media-stream.ts';
 import type { TwilioStreamLimits } from './twilio-limits.ts';
 import { parseMarkName } from './twilio-playout.ts';

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectFakeTwilioMedia, TwilioUpgradeRefused, type ConnectedFakeTwilio } from '../../testing/fake-twilio-media/index.ts';
 import { RecordingTwilioConnector } from '../../testing/fake-twilio-media/twilio-world.ts';
-import { eventually } from '../shared/fake-call-connector.ts';
-import { silentLogger } from '../shared/test-harness-support.ts';
+import { eventually } from '../../testing/fake-call-connector.ts';
+import { silentLogger } from '../../testing/transport-test-support.ts';
 import { attachTwilioMediaStream, type TwilioMediaAttachment } from './attach-twilio-media-stream.ts';
 import type { VerifyTwilioUpgrade } from './twilio-connector.ts';
 

@@ -4,8 +4,8 @@ import { io as connectClient } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Authenticate } from '../shared/call-connector.ts';
-import { FakeCallConnector } from '../shared/fake-call-connector.ts';
-import { GOOD_TOKEN, silentLogger, testAuthenticate } from '../shared/test-harness-support.ts';
+import { FakeCallConnector } from '../../testing/fake-call-connector.ts';
+import { GOOD_TOKEN, silentLogger, testAuthenticate } from '../../testing/transport-test-support.ts';
 import { attachSocketIo } from '../socketio/attach-socket-io.ts';
 import { attachWebSocket } from './attach-websocket.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallTransport, TransportEvent } from '../../runtime/ports.ts';
-import { eventually } from '../shared/fake-call-connector.ts';
-import { startWebSocketHarness, type TestClient, type WebSocketHarness } from './websocket-test-kit.ts';
+import { eventually } from '../../testing/fake-call-connector.ts';
+import { startWebSocketHarness, type TestClient, type WebSocketHarness } from '../../testing/websocket-test-kit.ts';
 
 let harness: WebSocketHarness | undefined;
 

@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GOOD_TOKEN, testIdentity } from '../shared/test-harness-support.ts';
-import { startWebSocketHarness, type WebSocketHarness } from './websocket-test-kit.ts';
+import { GOOD_TOKEN, testIdentity } from '../../testing/transport-test-support.ts';
+import { startWebSocketHarness, type WebSocketHarness } from '../../testing/websocket-test-kit.ts';
 
 let harness: WebSocketHarness | undefined;
 

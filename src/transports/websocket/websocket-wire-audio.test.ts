@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { silentLogger } from '../shared/test-harness-support.ts';
+import { silentLogger } from '../../testing/transport-test-support.ts';
 import { websocketCallWire } from './websocket-wire.ts';
 
 describe('WebSocket binary audio and the lent audio bytes', () => {

@@ -1,14 +1,14 @@
 /** Test support: a Fastify app with the security plugin and a few routes standing for the real ones. */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { parseConfig } from '../../config/config.ts';
-import type { SecurityConfig } from '../../config/security.ts';
-import { userPrincipal } from '../../core/principal.ts';
-import { ManualClock } from '../../transports/shared/manual-clock.ts';
-import { envelopeOf, toAppError } from '../error-envelope.ts';
-import { fastifyTrustProxy } from './browser-security.ts';
-import { MemoryRateCounter, type RateCounter } from './rate-counter.ts';
-import { callCreationRateLimit, loginRateLimit } from './rate-limit-policies.ts';
-import { securityPlugin } from './security-plugin.ts';
+import { parseConfig } from '../config/config.ts';
+import type { SecurityConfig } from '../config/security.ts';
+import { userPrincipal } from '../core/principal.ts';
+import { ManualClock } from './manual-clock.ts';
+import { envelopeOf, toAppError } from '../http/error-envelope.ts';
+import { fastifyTrustProxy } from '../http/security/browser-security.ts';
+import { MemoryRateCounter, type RateCounter } from '../http/security/rate-counter.ts';
+import { callCreationRateLimit, loginRateLimit } from '../http/security/rate-limit-policies.ts';
+import { securityPlugin } from '../http/security/security-plugin.ts';
 
 export interface SecurityTestApp {
   readonly app: FastifyInstance;

@@ -2,12 +2,12 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
-import type { Clock } from '../../core/clock.ts';
-import type { Authenticate } from '../shared/call-connector.ts';
-import { FakeCallConnector } from '../shared/fake-call-connector.ts';
-import { GOOD_TOKEN, ReceivedLog, silentLogger, testAuthenticate } from '../shared/test-harness-support.ts';
-import type { TransportLimits } from '../shared/transport-limits.ts';
-import { attachSocketIo, type SocketIoAttachment } from './attach-socket-io.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Authenticate } from '../transports/shared/call-connector.ts';
+import { FakeCallConnector } from './fake-call-connector.ts';
+import { GOOD_TOKEN, ReceivedLog, silentLogger, testAuthenticate } from './transport-test-support.ts';
+import type { TransportLimits } from '../transports/shared/transport-limits.ts';
+import { attachSocketIo, type SocketIoAttachment } from '../transports/socketio/attach-socket-io.ts';
 
 export interface TestClient {
   readonly socket: ClientSocket;

@@ -5,10 +5,10 @@
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { bytesForMs, type AudioFormat } from '../../audio/format.ts';
-import { systemClock } from '../../core/clock.ts';
-import type { Logger } from '../../core/logger.ts';
-import type { EngineEvent, EngineSession, EngineSessionConfig } from '../../runtime/ports.ts';
+import { bytesForMs, type AudioFormat } from '../audio/format.ts';
+import { systemClock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import type { EngineEvent, EngineSession, EngineSessionConfig } from '../runtime/ports.ts';
 
 export const PCM24K: AudioFormat = { encoding: 'pcm16', sampleRateHz: 24_000 };
 export const MULAW8K: AudioFormat = { encoding: 'mulaw', sampleRateHz: 8_000 };

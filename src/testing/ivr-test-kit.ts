@@ -1,7 +1,7 @@
-import { ok } from '../../core/result.ts';
-import type { Company } from '../companies/companies.ts';
-import { profileDocuments } from '../companies/documents.ts';
-import type { ChatModel, ChatRequest } from './chat-model.ts';
+import { ok } from '../core/result.ts';
+import type { Company } from '../services/companies/companies.ts';
+import { profileDocuments } from '../services/companies/documents.ts';
+import type { ChatModel, ChatRequest } from '../services/ivr/chat-model.ts';
 
 /** A company with the defaults of a fresh profile (French, Paris hours), changed by `overrides`. */
 export function testCompany(overrides: Partial<Company> = {}): Company {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../core/clock.ts';
+import type { Clock } from '../core/clock.ts';
 
 /** Test support: a clock that moves only when told to, firing due timers in order. */
 export class ManualClock implements Clock {

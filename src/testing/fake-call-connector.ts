@@ -3,8 +3,8 @@
  * transport it receives, and lets a test drive the transport as the runtime would. Not used by
  * product code.
  */
-import type { CallTransport, TransportEvent } from '../../runtime/ports.ts';
-import type { CallConnector, StartCallParams, StartCallResult } from './call-connector.ts';
+import type { CallTransport, TransportEvent } from '../runtime/ports.ts';
+import type { CallConnector, StartCallParams, StartCallResult } from '../transports/shared/call-connector.ts';
 
 export interface RecordedCall {
   readonly params: StartCallParams;

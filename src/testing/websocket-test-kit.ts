@@ -2,11 +2,11 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
-import type { Authenticate } from '../shared/call-connector.ts';
-import { FakeCallConnector } from '../shared/fake-call-connector.ts';
-import { GOOD_TOKEN, ReceivedLog, silentLogger, testAuthenticate } from '../shared/test-harness-support.ts';
-import type { TransportLimits } from '../shared/transport-limits.ts';
-import { attachWebSocket, DEFAULT_WEBSOCKET_PATH, type WebSocketAttachment } from './attach-websocket.ts';
+import type { Authenticate } from '../transports/shared/call-connector.ts';
+import { FakeCallConnector } from './fake-call-connector.ts';
+import { GOOD_TOKEN, ReceivedLog, silentLogger, testAuthenticate } from './transport-test-support.ts';
+import type { TransportLimits } from '../transports/shared/transport-limits.ts';
+import { attachWebSocket, DEFAULT_WEBSOCKET_PATH, type WebSocketAttachment } from '../transports/websocket/attach-websocket.ts';
 
 export interface TestClient {
   readonly ws: WebSocket;

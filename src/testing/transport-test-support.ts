@@ -2,8 +2,8 @@
  * Test support shared by the Socket.IO and WebSocket transport tests: a development authenticator,
  * a silent logger, and a recorder of what a client received. Not used by product code.
  */
-import { createLogger, type Logger } from '../../core/logger.ts';
-import type { Authenticate, CallerIdentity, HandshakeInfo } from './call-connector.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
+import type { Authenticate, CallerIdentity, HandshakeInfo } from '../transports/shared/call-connector.ts';
 
 export const testIdentity: CallerIdentity = { tenantId: 'tenant-1', userId: 'user-1', role: 'member', kind: 'user', scopes: ['read', 'write', 'calls'] };
 
