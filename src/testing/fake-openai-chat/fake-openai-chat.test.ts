@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
-import { failure, json, startFakeOpenAiChat, text, type FakeOpenAiChat } from './index.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { failure, hang, json, startFakeOpenAiChat, text, type FakeOpenAiChat } from './index.ts';
 
 let fake: FakeOpenAiChat | undefined;
 
@@ -126,5 +126,18 @@ describe('fake OpenAI chat completions', () => {
     const contents: (string | null | undefined)[] = [];
     for (let i = 0; i < 3; i += 1) contents.push((await client.chat.completions.create({ model: 'x', messages: hello })).choices[0]?.message.content);
     expect(contents).toEqual(['first', '1:x', '2:x']);
+  });
+
+  it('holds a hang request until release(), and forgets one whose client went away', async () => {
+    const { fake, client } = await start(hang(), hang());
+    fake.respondWith(() => text('released'));
+    const held = client.chat.completions.create({ model: 'm', messages: hello });
+    const abandoned = client.chat.completions.create({ model: 'm', messages: hello }, { timeout: 200 }).catch((e: unknown) => e);
+    await vi.waitFor(() => { expect(fake.hanging).toBe(2); });
+    expect(await abandoned).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
+    await vi.waitFor(() => { expect(fake.hanging).toBe(1); });
+    expect(fake.release()).toBe(1);
+    expect((await held).choices[0]?.message.content).toBe('released');
+    expect(fake.hanging).toBe(0);
   });
 });

@@ -10,6 +10,8 @@ import type { ChatCompletionRequest } from './request-schema.ts';
  * - `tool_calls`: function calls (`arguments` serialised);
  * - `error`: an OpenAI error body with `status` (500, 429, 400, 503…);
  * - `timeout`: never answers; the client's timeout (or `close()`) ends it;
+ * - `hang`: held unanswered until the test calls `release()` (or the client goes away: its timeout, its
+ *   process killed), to catch work in flight (`hanging` counts the requests held);
  * - `malformed`: 200 with a body that is not JSON (a broken proxy);
  * - `delay`: waits `ms`, then answers `then`.
  */
@@ -19,6 +21,7 @@ export type ScriptedReply =
   | { readonly kind: 'tool_calls'; readonly calls: readonly { readonly name: string; readonly arguments: unknown }[] }
   | { readonly kind: 'error'; readonly status: number; readonly code?: string; readonly message?: string }
   | { readonly kind: 'timeout' }
+  | { readonly kind: 'hang' }
   | { readonly kind: 'malformed' }
   | { readonly kind: 'delay'; readonly ms: number; readonly then: ScriptedReply };
 
@@ -29,6 +32,8 @@ export const text = (content: string): ScriptedReply => ({ kind: 'text', content
 export const json = (value: unknown): ScriptedReply => ({ kind: 'json', value });
 /** A structured answer that deliberately does not fit the request's schema (what a non-strict schema lets through). */
 export const offSchema = (value: unknown): ScriptedReply => ({ kind: 'json', value, unchecked: true });
+/** Holds the request unanswered until `release()` or the client goes away. */
+export const hang = (): ScriptedReply => ({ kind: 'hang' });
 export const failure = (status: number, code?: string): ScriptedReply => ({ kind: 'error', status, ...(code === undefined ? {} : { code }) });
 
 export interface OpenAiErrorBody {

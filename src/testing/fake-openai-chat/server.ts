@@ -36,6 +36,13 @@ export interface FakeOpenAiChat {
   enqueue(...replies: ScriptedReply[]): void;
   /** Answers with `respond` once the queue is empty. */
   respondWith(respond: Responder): void;
+  /** How many `hang` requests are held unanswered, their client still connected. */
+  readonly hanging: number;
+  /**
+   * Answers every held `hang` request, with `reply` or else what the responder (or the queue) gives
+   * for it; returns how many were answered.
+   */
+  release(reply?: ScriptedReply): number;
   close(): Promise<void>;
 }
 
@@ -77,6 +84,8 @@ class FakeChatServer implements FakeOpenAiChat {
   readonly #http: Server;
   readonly #pending = new Set<ServerResponse>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** `hang` requests held, with their body and index, until `release()` or their client goes away. */
+  readonly #held = new Map<ServerResponse, { body: ChatCompletionRequest; index: number }>();
   #respond: Responder;
   #port = 0;
   #completions = 0;
@@ -114,7 +123,19 @@ class FakeChatServer implements FakeOpenAiChat {
     this.#respond = respond;
   }
 
+  get hanging(): number {
+    return this.#held.size;
+  }
+
+  release(reply?: ScriptedReply): number {
+    const held = [...this.#held];
+    this.#held.clear();
+    for (const [res, { body, index }] of held) this.#answer(res, body, index, reply ?? this.#queue.shift() ?? this.#respond(body, index));
+    return held.length;
+  }
+
   async close(): Promise<void> {
+    this.#held.clear();
     for (const timer of this.#timers) clearTimeout(timer);
     for (const res of this.#pending) res.destroy();
     this.#http.closeAllConnections();
@@ -139,8 +160,11 @@ class FakeChatServer implements FakeOpenAiChat {
     const index = this.requests.length;
     this.requests.push({ body, headers: req.headers });
     this.#pending.add(res);
-    res.on('close', () => this.#pending.delete(res));
-    this.#answer(res, body, this.#queue.shift() ?? this.#respond(body, index));
+    res.on('close', () => {
+      this.#pending.delete(res);
+      this.#held.delete(res);
+    });
+    this.#answer(res, body, index, this.#queue.shift() ?? this.#respond(body, index));
   }
 
   /** The checks the real API makes before answering, in its order: path, key, content type, JSON, fields, schema. */
@@ -178,14 +202,17 @@ class FakeChatServer implements FakeOpenAiChat {
     return problems.length === 0 ? undefined : `Invalid schema for response_format '${format.json_schema.name}': ${problems.join('; ')}`;
   }
 
-  #answer(res: ServerResponse, body: ChatCompletionRequest, reply: ScriptedReply): void {
+  #answer(res: ServerResponse, body: ChatCompletionRequest, index: number, reply: ScriptedReply): void {
     switch (reply.kind) {
       case 'timeout':
         return; // never answered: the client gives up, or close() destroys it
+      case 'hang':
+        if (!res.destroyed) this.#held.set(res, { body, index });
+        return; // answered by release(); dropped when the client goes away
       case 'delay': {
         const timer = setTimeout(() => {
           this.#timers.delete(timer);
-          this.#answer(res, body, reply.then);
+          this.#answer(res, body, index, reply.then);
         }, reply.ms);
         this.#timers.add(timer);
         return;
