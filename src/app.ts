@@ -38,6 +38,9 @@ import { attachWebSocket } from './transports/websocket/attach-websocket.ts';
 import { attachAuraSessionSocket } from './http/aura/socket/attach-aura-session-socket.ts';
 import { attachAuraTestSocket } from './http/aura/socket/attach-aura-test-socket.ts';
 
+/** How long open HTTP connections may take to finish once the server is closing, before they are cut. */
+export const HTTP_CLOSE_GRACE_MS = 3_000;
+
 export interface Application {
   readonly http: App;
   readonly database: DatabaseHandle;
@@ -218,7 +221,14 @@ export async function createApplication(config: Config, logger: Logger, override
           await auraSocket.close();
           await auraTestSocket.close();
           await twilioMedia.close();
+          // Calls and sockets are closed: HTTP connections still open (a download in progress, a keep-alive
+          // client that never read its last response) get a short grace, then are cut, so shutdown never hangs
+          // and the database below is always closed cleanly.
+          const cutConnections = setTimeout(() => {
+            http.server.closeAllConnections();
+          }, HTTP_CLOSE_GRACE_MS);
           await http.close();
+          clearTimeout(cutConnections);
           await retention.stop();
           // Running jobs get JOB_SHUTDOWN_GRACE_MS to finish; the rest are given back to the queue.
           await jobs.pool.stop();
