@@ -115,7 +115,8 @@ describe('logs of a whole call', () => {
       refreshedAccessToken: refreshed.body.accessToken ?? '',
       refreshedRefreshToken: refreshed.body.refreshToken ?? '',
       apiKey,
-      apiKeySecret: apiKey.split('_').at(-1) ?? apiKey,
+      // `sb_live_<8-char id>_<43-char secret>`: the secret itself may contain '_'.
+      apiKeySecret: apiKey.slice('sb_live_'.length + 9),
       password,
       openAiKey: FAKE_OPENAI_API_KEY,
       phone: phone.slice(2),
