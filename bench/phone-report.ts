@@ -192,6 +192,7 @@ export function printLevel(level: PhoneLevelResult): void {
   const stat = (l: LatencyStats): string => `${String(l.p50Ms)}/${String(l.p99Ms)}/${String(l.maxMs)}`;
   process.stdout.write(
     `      stages p50/p99/max ms: phone→bridge ${stat(s.phoneToBridge)} bridge→upstream ${stat(s.bridgeToUpstream)} | ` +
-      `upstream→bridge ${stat(s.upstreamToBridge)} bridge→phone ${stat(s.bridgeToPhone)}\n`,
+      `upstream→bridge ${stat(s.upstreamToBridge)} bridge→phone ${stat(s.bridgeToPhone)}\n` +
+      `      server-added p50/p99/max ms: phone send→append written ${stat(s.phoneToServerWrite)} | upstream send→media written ${stat(s.upstreamToServerWrite)}\n`,
   );
 }

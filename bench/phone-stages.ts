@@ -24,14 +24,17 @@ import { nowMs, type ClockAlignment } from './relay-process.ts';
 const PAYLOAD_KEY = '"payload":"';
 
 interface Stamps {
+  /** When the bridge was handed the message. */
   readonly atMs: number[];
+  /** When the server's synchronous handling of it returned: the message it causes is written to the next socket. */
+  readonly doneMs: number[];
   readonly values: number[];
 }
 
 function stampsOf(map: Map<string, Stamps>, callId: string): Stamps {
   let stamps = map.get(callId);
   if (stamps === undefined) {
-    stamps = { atMs: [], values: [] };
+    stamps = { atMs: [], doneMs: [], values: [] };
     map.set(callId, stamps);
   }
   return stamps;
@@ -59,23 +62,27 @@ export class ServerStages {
     TwilioMediaStream.prototype.receive = function (this: TwilioMediaStream, text: string): void {
       const atMs = nowMs();
       receive.call(this, text);
+      const doneMs = nowMs();
       const callId = this.transport?.callId;
       if (callId === undefined || !text.startsWith('{"event":"media"')) return;
       const number = frameNumberOf(text);
       if (number < 0) return;
       const stamps = stampsOf(inbound, callId);
       stamps.atMs.push(atMs);
+      stamps.doneMs.push(doneMs);
       stamps.values.push(number);
     };
     TwilioCallTransport.prototype.sendAudio = function (this: TwilioCallTransport, itemId, chunk): void {
       const atMs = nowMs();
+      sendAudio.call(this, itemId, chunk);
+      const doneMs = nowMs();
       const stamps = stampsOf(outbound, this.callId);
       // Reply audio arrives in whole numbered frames from the start of each reply (phone-frames.ts).
       for (let offset = 0; offset + PHONE_FRAME_BYTES <= chunk.data.byteLength; offset += PHONE_FRAME_BYTES) {
         stamps.atMs.push(atMs);
+        stamps.doneMs.push(doneMs);
         stamps.values.push(frameNumberAt(chunk.data, offset));
       }
-      sendAudio.call(this, itemId, chunk);
     };
     return () => {
       TwilioMediaStream.prototype.receive = receive;
@@ -89,6 +96,14 @@ export interface StageSplit {
   readonly bridgeToUpstream: LatencyStats;
   readonly upstreamToBridge: LatencyStats;
   readonly bridgeToPhone: LatencyStats;
+  /**
+   * The latency the server adds: the sender's send (≈ the bytes reaching the server's socket: loopback
+   * delivers inside the sender's write) → the server has written the frame to the next socket (the
+   * append to the upstream; the `media` to the phone). It leaves out only how long the receiving
+   * simulator's own event loop took to read it.
+   */
+  readonly phoneToServerWrite: LatencyStats;
+  readonly upstreamToServerWrite: LatencyStats;
 }
 
 /** First time each frame number was seen. */
@@ -106,14 +121,17 @@ function addHalves(
   middle: ReadonlyMap<number, number>,
   end: ReadonlyMap<number, number>,
   inside: (at: number) => boolean,
-  into: { readonly first: number[]; readonly second: number[] },
+  written: ReadonlyMap<number, number>,
+  into: { readonly first: number[]; readonly second: number[]; readonly added: number[] },
 ): void {
   for (const [number, at] of sent) {
     const mid = middle.get(number);
     const last = end.get(number);
-    if (!inside(at) || mid === undefined || last === undefined) continue;
+    const out = written.get(number);
+    if (!inside(at) || mid === undefined || last === undefined || out === undefined) continue;
     into.first.push(mid - at);
     into.second.push(last - mid);
+    into.added.push(out - at);
   }
 }
 
@@ -128,8 +146,8 @@ export function splitStages(
   const client = (at: number): number => at - clocks.callers.offsetMs;
   const upstream = (at: number): number => at - clocks.upstream.offsetMs;
   const inside = (at: number): boolean => at >= client(window.fromMs) && at <= client(window.toMs);
-  const inbound = { first: [] as number[], second: [] as number[] };
-  const outbound = { first: [] as number[], second: [] as number[] };
+  const inbound = { first: [] as number[], second: [] as number[], added: [] as number[] };
+  const outbound = { first: [] as number[], second: [] as number[], added: [] as number[] };
   for (const call of calls) {
     const session = sessionOf(call);
     const received = stages.inbound.get(call.callId);
@@ -137,11 +155,11 @@ export function splitStages(
     if (session === undefined) continue;
     if (received !== undefined) {
       const sent = new Map(call.frameSentAtMs.map((at, k) => [k & 0xffff, client(at)]));
-      addHalves(sent, firstSeen(received.values, received.atMs), firstSeen(session.frameNumbers, session.frameAtMs, upstream), inside, inbound);
+      addHalves(sent, firstSeen(received.values, received.atMs), firstSeen(session.frameNumbers, session.frameAtMs, upstream), inside, firstSeen(received.values, received.doneMs), inbound);
     }
     if (handed !== undefined) {
       const sent = firstSeen(session.replyFrameNumbers, session.replyFrameAtMs, upstream);
-      addHalves(sent, firstSeen(handed.values, handed.atMs), firstSeen(call.mediaNumbers, call.mediaAtMs, client), inside, outbound);
+      addHalves(sent, firstSeen(handed.values, handed.atMs), firstSeen(call.mediaNumbers, call.mediaAtMs, client), inside, firstSeen(handed.values, handed.doneMs), outbound);
     }
   }
   return {
@@ -149,5 +167,7 @@ export function splitStages(
     bridgeToUpstream: latencyStats(inbound.second),
     upstreamToBridge: latencyStats(outbound.first),
     bridgeToPhone: latencyStats(outbound.second),
+    phoneToServerWrite: latencyStats(inbound.added),
+    upstreamToServerWrite: latencyStats(outbound.added),
   };
 }

@@ -134,6 +134,9 @@ export async function createTwilioWorld<C extends TwilioCallConnector>(options: 
         serverSent.push(text);
         queueMicrotask(() => twilio?.receive(text));
       },
+      batch(run) {
+        run();
+      },
       close(code, reason) {
         serverClose ??= { code, reason };
         closeLink(code);

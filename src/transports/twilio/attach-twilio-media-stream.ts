@@ -121,7 +121,7 @@ function upgradeHandler(context: Context, streams: Set<TwilioMediaStream>): (req
           return;
         }
         context.wss.handleUpgrade(request, socket, head, (ws) => {
-          const stream = serveStream(ws, context);
+          const stream = serveStream(ws, socket, context);
           streams.add(stream);
           ws.once('close', () => streams.delete(stream));
         });
@@ -156,10 +156,19 @@ async function verify(context: Context, request: IncomingMessage): Promise<'acce
   }
 }
 
-function socketOf(ws: WebSocket): TwilioSocket {
+function socketOf(ws: WebSocket, socket: Duplex): TwilioSocket {
   return {
     send(text) {
       if (ws.readyState === WebSocket.OPEN) ws.send(text);
+    },
+    batch(run) {
+      // ws corks the socket around each frame it writes; corks nest, so nothing leaves before ours is lifted.
+      socket.cork();
+      try {
+        run();
+      } finally {
+        socket.uncork();
+      }
     },
     close(code, reason) {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
@@ -173,10 +182,10 @@ function textOf(data: RawData): string {
 }
 
 /** Wires one accepted connection's frames to its {@link TwilioMediaStream}. */
-function serveStream(ws: WebSocket, context: Context): TwilioMediaStream {
+function serveStream(ws: WebSocket, socket: Duplex, context: Context): TwilioMediaStream {
   const { options, limits, clock } = context;
   const logger = context.logger.child({ connectionId: newId() });
-  const stream = new TwilioMediaStream({ socket: socketOf(ws), connector: options.connector, limits, clock, logger });
+  const stream = new TwilioMediaStream({ socket: socketOf(ws, socket), connector: options.connector, limits, clock, logger });
   context.sockets.set(ws, stream);
   ws.on('message', (data, isBinary) => {
     if (isBinary) stream.receiveBinary();

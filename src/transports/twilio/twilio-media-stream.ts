@@ -29,6 +29,11 @@ import { TwilioPlayout, type PlayoutStats } from './twilio-playout.ts';
 /** The sending half of the connection. Methods never throw; `send` is a no-op once the socket is closed. */
 export interface TwilioSocket {
   send(text: string): void;
+  /**
+   * Runs `run`; the messages it sends leave in one write (one system call) instead of one each.
+   * A chunk of assistant audio becomes several `media` + `mark` pairs, all due at once.
+   */
+  batch(run: () => void): void;
   close(code: number, reason: string): void;
 }
 
@@ -209,6 +214,9 @@ export class TwilioMediaStream {
     const playout = new TwilioPlayout({
       send: (text) => {
         socket.send(text);
+      },
+      batch: (run) => {
+        socket.batch(run);
       },
       outbound: new TwilioOutbound(streamSid),
       clock,

@@ -63,6 +63,8 @@ interface ItemState {
 export interface TwilioPlayoutParams {
   /** Sends one text frame to Twilio; never throws. */
   readonly send: (text: string) => void;
+  /** Runs `run`, whose sends leave in one socket write; without it each send is its own write. */
+  readonly batch?: (run: () => void) => void;
   readonly outbound: TwilioOutbound;
   readonly clock: Clock;
   /** Idle time after which a carried partial frame is sent, padded with silence. */
@@ -112,15 +114,23 @@ export class TwilioPlayout {
       this.stats.staleAudioBytes += data.byteLength;
       return;
     }
-    if (this.#framedItem !== null && this.#framedItem !== itemId) this.flushTail();
-    this.#framedItem = itemId;
-    for (const frame of this.#framer.push(data)) this.#sendFrame(itemId, item, frame, FRAME_BYTES);
+    const { batch } = this.#params;
+    if (batch === undefined) this.#frame(itemId, item, data);
+    else batch(() => {
+      this.#frame(itemId, item, data);
+    });
     this.#cancelTailTimer();
     if (this.#framer.pendingBytes > 0) {
       this.#cancelTailTimer = this.#params.clock.setTimer(this.#params.tailFlushMs, () => {
         this.flushTail();
       });
     }
+  }
+
+  #frame(itemId: string, item: ItemState, data: Uint8Array): void {
+    if (this.#framedItem !== null && this.#framedItem !== itemId) this.flushTail();
+    this.#framedItem = itemId;
+    for (const frame of this.#framer.push(data)) this.#sendFrame(itemId, item, frame, FRAME_BYTES);
   }
 
   /** Sends the carried partial frame now, padded to 160 bytes with μ-law silence. */

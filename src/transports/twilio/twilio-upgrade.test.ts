@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectFakeTwilioMedia, TwilioUpgradeRefused, type ConnectedFakeTwilio } from '../../testing/fake-twilio-media/index.ts';
 import { RecordingTwilioConnector } from '../../testing/fake-twilio-media/twilio-world.ts';
@@ -21,8 +21,25 @@ interface Harness {
 let harness: Harness | null = null;
 const clients: ConnectedFakeTwilio[] = [];
 
+/** Every write the server makes to its sockets: `_write` (one chunk) or `_writev` (several), one system call each. */
+const serverWrites: string[] = [];
+
 async function start(verify: VerifyTwilioUpgrade, verifyTimeoutMs = 5000): Promise<Harness> {
   const server = createServer();
+  server.on('connection', (socket: Socket) => {
+    const write = socket._write.bind(socket);
+    const writev = socket._writev?.bind(socket);
+    socket._write = (chunk, encoding, callback) => {
+      serverWrites.push('write');
+      write(chunk, encoding, callback);
+    };
+    if (writev !== undefined) {
+      socket._writev = (chunks, callback) => {
+        serverWrites.push(`writev:${String(chunks.length)}`);
+        writev(chunks, callback);
+      };
+    }
+  });
   const connector = new RecordingTwilioConnector();
   const verified: IncomingMessage[] = [];
   const attachment = attachTwilioMediaStream(server, {
@@ -108,6 +125,22 @@ describe('the Twilio media stream upgrade', () => {
     const { base, verified } = await start(() => true);
     expect(await refusal(`${base}/somewhere-else`)).toBe(404);
     expect(verified).toEqual([]);
+  });
+
+  it('writes a chunk of assistant audio, all its media and marks, to the socket in one system call', async () => {
+    const { base, connector } = await start(() => true);
+    const client = await connect(`${base}/twilio/media`);
+    await eventually(() => connector.starts.length === 1);
+    // The connector accepted at once; let the stream take the call (a promise turn) before sending.
+    await new Promise((resolve) => setImmediate(resolve));
+    const transport = connector.starts[0]?.transport;
+    if (transport === undefined) throw new Error('no transport');
+    serverWrites.length = 0;
+    // 100 ms of μ-law: five 20 ms frames, each a `media` and a `mark`.
+    transport.sendAudio('item-1', { format: { encoding: 'mulaw', sampleRateHz: 8000 }, data: new Uint8Array(800).fill(0xff) });
+    await eventually(() => client.twilio.received.length === 10);
+    expect(client.twilio.receivedEvents()).toEqual(['media', 'mark', 'media', 'mark', 'media', 'mark', 'media', 'mark', 'media', 'mark']);
+    expect(serverWrites).toEqual(['writev:20']);
   });
 
   it('hangs up every call and closes the streams on close()', async () => {
