@@ -26,7 +26,8 @@
  * `npx tsx bench/phone.ts [--levels 1,10,100,300] [--duration-ms 12000] [--database-url postgres://…]
  * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/phone] [--wait-quiet-s 600] [--stages]`; `npm run bench -- phone`
  * takes PHONE_BENCH_DATABASE_URL and PHONE_BENCH_WAIT_QUIET_S. Results: bench/results/phone.json
- * (phone-postgres.json with a database URL).
+ * (phone-postgres.json with a database URL). `BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"` passes
+ * Node flags to the two simulator children (they are then let exit on their own, so a profile gets written).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -85,7 +86,7 @@ export interface PhoneBenchOptions {
 }
 
 function forkChild(file: string, flag: string): ChildProcess {
-  return fork(join(here, file), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, [flag]: '1' } });
+  return fork(join(here, file), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((flag) => flag !== '')], env: { ...process.env, [flag]: '1' } });
 }
 
 interface LevelParams {
@@ -168,6 +169,11 @@ async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busy
     });
   } finally {
     uninstall?.();
+    if (process.env.BENCH_CHILD_FLAGS !== undefined) {
+      callers?.disconnect();
+      upstream.disconnect();
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    }
     callers?.kill();
     upstream.kill();
     await app?.close();

@@ -87,7 +87,10 @@ export function decodeToPcm(bytes: Uint8Array, type: AudioFormatType): Int16Arra
     return samples;
   }
   const table = type === 'audio/pcmu' ? mulawTable : alawTable;
-  return Int16Array.from(bytes, (byte) => table[byte] ?? 0);
+  // A plain loop: `Int16Array.from(bytes, fn)` costs ~20 µs per 20 ms frame, a fifth of a busy fake's CPU.
+  const samples = new Int16Array(bytes.length);
+  for (let i = 0; i < bytes.length; i += 1) samples[i] = table[bytes[i] ?? 0] ?? 0;
+  return samples;
 }
 
 /** Encodes PCM16 samples at 24 kHz into `type` (decimating by 3 with a 3-tap box filter for G.711). */
