@@ -24,12 +24,12 @@
  * Both over frames/deltas sent in the window; clocks aligned over IPC (relay-process.ts).
  *
  * `npx tsx bench/phone.ts [--levels 1,10,100,300] [--duration-ms 12000] [--database-url postgres://…]
- * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/phone] [--wait-quiet-s 600] [--stages]`; `npm run bench -- phone`
+ * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/phone] [--wait-quiet-s 600] [--stages] [--simulator-nice 10]`; `npm run bench -- phone`
  * takes PHONE_BENCH_DATABASE_URL and PHONE_BENCH_WAIT_QUIET_S. Results: bench/results/phone.json
  * (phone-postgres.json with a database URL). `BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"` passes
  * Node flags to the two simulator children (they are then let exit on their own, so a profile gets written).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -63,6 +63,8 @@ export interface PhoneBenchResult {
   readonly node: string;
   readonly loadAverage: { readonly start: number[]; readonly end: number[] };
   readonly database: 'pglite-memory' | 'postgres';
+  /** `nice` of the two simulator processes (0: same priority as the server). */
+  readonly simulatorNice: number;
   readonly topology: string;
   readonly method: string;
   readonly targetP99Ms: number;
@@ -83,10 +85,18 @@ export interface PhoneBenchOptions {
   readonly cpuProfile?: string;
   /** Stamps inside the server to split each direction's latency in two (phone-stages.ts). */
   readonly stages?: boolean;
+  /**
+   * Runs the two simulators at this `nice` (0–19): they stand in for Twilio and OpenAI, which are other
+   * machines in production, so a positive value leaves the server the CPU first. Default 0.
+   */
+  readonly simulatorNice?: number;
 }
 
-function forkChild(file: string, flag: string): ChildProcess {
-  return fork(join(here, file), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((flag) => flag !== '')], env: { ...process.env, [flag]: '1' } });
+function forkChild(file: string, flag: string, nice: number): ChildProcess {
+  const childFlags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((value) => value !== '');
+  const child = fork(join(here, file), [], { execArgv: ['--import', 'tsx', ...childFlags], env: { ...process.env, [flag]: '1' } });
+  if (nice !== 0 && child.pid !== undefined) execFileSync('renice', ['-n', String(nice), '-p', String(child.pid)]);
+  return child;
 }
 
 interface LevelParams {
@@ -97,10 +107,11 @@ interface LevelParams {
   readonly cpuProfile?: string | undefined;
   readonly busyCoresBefore?: number | null;
   readonly stages?: boolean;
+  readonly simulatorNice?: number;
 }
 
-async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busyCoresBefore = null, stages = false }: LevelParams): Promise<PhoneLevelResult> {
-  const upstream = forkChild('phone-upstream.ts', 'PHONE_BENCH_UPSTREAM');
+async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busyCoresBefore = null, stages = false, simulatorNice = 0 }: LevelParams): Promise<PhoneLevelResult> {
+  const upstream = forkChild('phone-upstream.ts', 'PHONE_BENCH_UPSTREAM', simulatorNice);
   const toUpstream = (message: PhoneUpstreamParentMessage): void => {
     upstream.send(message);
   };
@@ -116,7 +127,7 @@ async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busy
     // Start-up notices (no SMTP, signup open) are about the configuration, not the calls.
     tap.problems.clear();
     const baseUrl = `http://127.0.0.1:${String((app.http.server.address() as AddressInfo).port)}`;
-    callers = forkChild('phone-client.ts', 'PHONE_BENCH_CLIENT');
+    callers = forkChild('phone-client.ts', 'PHONE_BENCH_CLIENT', simulatorNice);
     const toCallers = (message: PhoneParentMessage): void => {
       callers?.send(message);
     };
@@ -209,7 +220,7 @@ export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<Ph
     for (const calls of levelsToRun) {
       const waitQuietMs = options.waitQuietMs ?? 0;
       const busyCoresBefore = waitQuietMs > 0 ? await waitForQuietMachine({ maxBusyCores: 0.3, windowMs: 5_000, maxWaitMs: waitQuietMs }) : null;
-      const level = await runLevel({ calls, durationMs, database: bench.database, numbers, cpuProfile: options.cpuProfile, busyCoresBefore, stages: options.stages ?? false });
+      const level = await runLevel({ calls, durationMs, database: bench.database, numbers, cpuProfile: options.cpuProfile, busyCoresBefore, stages: options.stages ?? false, simulatorNice: options.simulatorNice ?? 0 });
       levels.push(level);
       printLevel(level);
     }
@@ -224,6 +235,7 @@ export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<Ph
     node: process.version,
     loadAverage: { start: loadStart, end: os.loadavg().map((v) => round(v, 2)) },
     database: bench.kind,
+    simulatorNice: options.simulatorNice ?? 0,
     topology:
       'three processes on one machine: the server (createApplication, logs tapped and never written; in-memory PGlite in-process, or PostgreSQL over TCP) in the bench process; ' +
       'the fake OpenAI Realtime upstream in a child (bench/phone-upstream.ts); the simulated phones, i.e. Twilio (signed webhooks, fake media streams), in another child (bench/phone-client.ts). ' +
@@ -248,7 +260,7 @@ export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<Ph
   return result;
 }
 
-/** `--levels 1,10,100,300 --duration-ms 12000 --database-url postgres://… --output file|- --no-warmup --cpu-profile prefix --wait-quiet-s 600 --stages`. */
+/** `--levels 1,10,100,300 --duration-ms 12000 --database-url postgres://… --output file|- --no-warmup --cpu-profile prefix --wait-quiet-s 600 --stages --simulator-nice 10`. */
 export function phoneOptionsFromArgs(args: readonly string[]): PhoneBenchOptions {
   const { values } = parseArgs({
     args: [...args],
@@ -261,9 +273,12 @@ export function phoneOptionsFromArgs(args: readonly string[]): PhoneBenchOptions
       'cpu-profile': { type: 'string' },
       'wait-quiet-s': { type: 'string' },
       stages: { type: 'boolean' },
+      'simulator-nice': { type: 'string' },
     },
     strict: true,
   });
+  const nice = values['simulator-nice'] === undefined ? undefined : Number(values['simulator-nice']);
+  if (nice !== undefined && !(Number.isInteger(nice) && nice >= 0 && nice <= 19)) throw new Error(`--simulator-nice takes an integer from 0 to 19, not ${String(values['simulator-nice'])}`);
   const databaseUrl = values['database-url'] ?? process.env.PHONE_BENCH_DATABASE_URL;
   const waitQuietS = values['wait-quiet-s'] ?? process.env.PHONE_BENCH_WAIT_QUIET_S;
   return {
@@ -275,6 +290,7 @@ export function phoneOptionsFromArgs(args: readonly string[]): PhoneBenchOptions
     ...(waitQuietS === undefined || waitQuietS === '' ? {} : { waitQuietMs: Number(waitQuietS) * 1000 }),
     warmup: values['no-warmup'] !== true,
     stages: values.stages === true,
+    ...(nice === undefined ? {} : { simulatorNice: nice }),
   };
 }
 
