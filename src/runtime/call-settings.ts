@@ -24,9 +24,18 @@ export interface AgentSettings {
   readonly warningMessage: string | null;
 }
 
+/**
+ * Caller audio kept from before the engine is open, at most: one budget for every stage a call
+ * passes through before it can hear (a transport holding audio while the call is accepted, then the
+ * runtime while the engine connects), so audio one stage held is never dropped by the next. A caller
+ * who speaks first while a slow upstream connects (seconds, under load) is heard whole; 5 s of
+ * μ-law is 40 kB.
+ */
+export const PRE_ENGINE_AUDIO_MS = 5000;
+
 /** Tunables with safe defaults; see {@link defaultCallSessionOptions}. */
 export interface CallSessionOptions {
-  /** Caller audio kept while the engine connects; older audio beyond it is dropped. */
+  /** Caller audio kept while the engine connects ({@link PRE_ENGINE_AUDIO_MS}); older audio beyond it is dropped. */
   readonly preOpenBufferMs: number;
   /** A tool run longer than this gets an error output. */
   readonly toolTimeoutMs: number;
@@ -39,7 +48,7 @@ export interface CallSessionOptions {
 }
 
 export const defaultCallSessionOptions: CallSessionOptions = {
-  preOpenBufferMs: 2000,
+  preOpenBufferMs: PRE_ENGINE_AUDIO_MS,
   toolTimeoutMs: 15_000,
   turnDetector: {},
   firstSeq: 0,

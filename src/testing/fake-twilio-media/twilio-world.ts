@@ -63,7 +63,21 @@ export class SessionTwilioConnector implements TwilioCallConnector {
     this.engine = new ScriptedEngine({ ...engine, clock });
   }
 
-  startTwilioCall(params: TwilioStartParams): Promise<StartCallResult> {
+  #gate: Promise<void> | null = null;
+
+  /** The next start waits (the connector checking the token, say) until the returned function is called. */
+  hold(): () => void {
+    let release: () => void = () => undefined;
+    this.#gate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      release();
+    };
+  }
+
+  async startTwilioCall(params: TwilioStartParams): Promise<StartCallResult> {
+    const gate = this.#gate;
+    this.#gate = null;
+    if (gate !== null) await gate;
     this.session = new CallSession({
       callId: params.callId,
       engine: this.engine,
@@ -74,7 +88,7 @@ export class SessionTwilioConnector implements TwilioCallConnector {
       agent: testAgent,
     });
     void this.session.start();
-    return Promise.resolve({ ok: true });
+    return { ok: true };
   }
 
   get call(): CallSession {

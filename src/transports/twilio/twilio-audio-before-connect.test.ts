@@ -36,6 +36,26 @@ describe('caller audio that arrives before the call is connected', () => {
     expect(received).toEqual(Buffer.from(speech));
   });
 
+  it('loses nothing when the start and the engine together take 4 s: one pre-engine budget for both stages', async () => {
+    const clock = new ManualClock();
+    const connector = new SessionTwilioConnector(clock, { holdOpen: true });
+    const releaseStart = connector.hold();
+    const world = await createTwilioWorld({ clock, connector });
+    // The caller speaks from the first frame: 1.5 s while the call is accepted, 2.5 s while the engine connects.
+    world.twilio.say(toneChunk(MULAW_8K, 4000).data);
+    world.twilio.sendFrames(75);
+    await world.flush();
+    releaseStart();
+    await world.flush();
+    world.twilio.sendFrames(125);
+    await world.flush();
+    connector.engine.releaseOpen();
+    await world.flush();
+    const received = Buffer.concat(connector.engine.session.audio.map((chunk) => chunk.data));
+    expect(received.length).toBe(4000 * 8);
+    expect(received).toEqual(Buffer.concat(world.twilio.sentAudio));
+  });
+
   it('keeps the newest audio within the hold limit when the start takes very long', async () => {
     const connector = new RecordingTwilioConnector();
     const release = connector.hold();

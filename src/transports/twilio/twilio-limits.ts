@@ -1,10 +1,13 @@
+import { PRE_ENGINE_AUDIO_MS } from '../../runtime/call-settings.ts';
+
 /** Tunables of the Twilio media stream bridge; every one has a safe default. */
 export interface TwilioStreamLimits {
   /** Largest WebSocket message accepted at all (ws `maxPayload`); a bigger one closes the connection. */
   readonly maxMessageBytes: number;
   /**
    * Caller audio held between `start` and the connector accepting the call (token check, session set
-   * up); beyond it the oldest is dropped. The runtime then buffers again until the engine is open.
+   * up); beyond it the oldest is dropped. The runtime then buffers again until the engine is open,
+   * within the same budget (`PRE_ENGINE_AUDIO_MS` for both by default).
    */
   readonly maxHeldAudioMs: number;
   /** Inbound gap (no `media`) after which μ-law silence is fed to the runtime at real-time pace. */
@@ -28,7 +31,7 @@ export interface TwilioStreamLimits {
  */
 export const defaultTwilioStreamLimits: TwilioStreamLimits = Object.freeze({
   maxMessageBytes: 64 * 1024,
-  maxHeldAudioMs: 5000,
+  maxHeldAudioMs: PRE_ENGINE_AUDIO_MS,
   stallMs: 100,
   inboundTimeoutMs: 10_000,
   tailFlushMs: 60,
