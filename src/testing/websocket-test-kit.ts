@@ -1,4 +1,7 @@
-/** Test support: a real HTTP server with the WebSocket transport on 127.0.0.1 and `ws` client connections. */
+/**
+ * Test support: a real HTTP server with the WebSocket transport on 127.0.0.1 and `ws` client connections;
+ * also the client side any hand-written WebSocket endpoint's tests need (open a client, read a refused upgrade).
+ */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
@@ -22,7 +25,7 @@ export interface WebSocketHarness {
   readonly httpServer: HttpServer;
   readonly connector: FakeCallConnector;
   readonly attachment: WebSocketAttachment;
-  connect(query?: string, options?: { readonly autoPong?: boolean }): Promise<TestClient>;
+  connect(query?: string, options?: { readonly autoPong?: boolean; readonly headers?: Readonly<Record<string, string>> }): Promise<TestClient>;
   close(): Promise<void>;
 }
 
@@ -47,21 +50,17 @@ export async function startWebSocketHarness(
     connector,
     attachment,
     async connect(query = `token=${GOOD_TOKEN}`, options = {}) {
-      const ws = new WebSocket(`${url}${DEFAULT_WEBSOCKET_PATH}?${query}`, { autoPong: options.autoPong ?? true });
-      clients.push(ws);
       const received = new ReceivedLog();
-      ws.on('message', (data, isBinary) => {
-        const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
-        if (isBinary) received.push({ name: 'binary', payload: bytes });
-        else {
-          const message = JSON.parse(bytes.toString('utf8')) as { type: string };
-          received.push({ name: message.type, payload: message });
-        }
-      });
-      const closed = new Promise<number>((resolve) => ws.once('close', (code) => { resolve(code); }));
-      await new Promise<void>((resolve, reject) => {
-        ws.once('open', resolve);
-        ws.once('error', reject);
+      const { ws, closed } = await openWebSocket(`${url}${DEFAULT_WEBSOCKET_PATH}?${query}`, {
+        ...options,
+        onCreated: (created) => clients.push(created),
+        onFrame: (bytes, isBinary) => {
+          if (isBinary) received.push({ name: 'binary', payload: bytes });
+          else {
+            const message = JSON.parse(bytes.toString('utf8')) as { type: string };
+            received.push({ name: message.type, payload: message });
+          }
+        },
       });
       return { ws, received, closed, sendJson: (message: unknown) => { ws.send(JSON.stringify(message)); } };
     },
@@ -72,4 +71,51 @@ export async function startWebSocketHarness(
       await new Promise<void>((resolve) => httpServer.close(() => { resolve(); }));
     },
   };
+}
+
+export interface OpenWebSocketOptions {
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Answer the server's pings (default true); false plays a dead peer. */
+  readonly autoPong?: boolean;
+  /** Called with the client as soon as it exists, before it opens (to terminate it at clean-up). */
+  readonly onCreated?: (ws: WebSocket) => void;
+  /** Every frame from the first (messages the server sends on accept included), as one Buffer. */
+  readonly onFrame?: (data: Buffer, isBinary: boolean) => void;
+}
+
+/** Opens a `ws` client to `url`; resolves once it is open, rejects when the upgrade fails. */
+export async function openWebSocket(url: string, options: OpenWebSocketOptions = {}): Promise<{ readonly ws: WebSocket; readonly closed: Promise<number> }> {
+  const ws = new WebSocket(url, { headers: { ...options.headers }, autoPong: options.autoPong ?? true });
+  options.onCreated?.(ws);
+  const { onFrame } = options;
+  if (onFrame !== undefined) {
+    ws.on('message', (data, isBinary) => {
+      onFrame(Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]), isBinary);
+    });
+  }
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => { resolve(code); }));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  return { ws, closed };
+}
+
+/** Opens a WebSocket that the server must refuse; resolves with the HTTP status of the refusal and its JSON body. */
+export function refusedUpgrade(url: string, headers: Readonly<Record<string, string>> = {}): Promise<{ status: number; body: unknown }> {
+  const ws = new WebSocket(url, { headers: { ...headers } });
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => {
+      ws.terminate();
+      reject(new Error('upgrade accepted'));
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+      });
+    });
+    ws.once('error', () => undefined);
+  });
 }

@@ -5,12 +5,15 @@
  * {@link TwilioMediaStream}. The call id and the one-time stream token come from `start.customParameters`,
  * never from the URL (Twilio forbids query strings in the stream URL).
  */
-import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { systemClock, type Clock } from '../../core/clock.ts';
 import { newId } from '../../core/ids.ts';
 import type { Logger } from '../../core/logger.ts';
+import { passUpgrade, refuseUpgrade, SHUTTING_DOWN, upgradeUrl, type UpgradeRefusal } from '../shared/upgrade-refusal.ts';
+import { closeServer } from '../shared/websocket-endpoint.ts';
+import { terminateAfter } from '../shared/websocket-peers.ts';
 import type { TwilioCallConnector, VerifyTwilioUpgrade } from './twilio-connector.ts';
 import { resolveTwilioLimits, type TwilioStreamLimits } from './twilio-limits.ts';
 import { TwilioMediaStream, type TwilioSocket } from './twilio-media-stream.ts';
@@ -81,12 +84,10 @@ export function attachTwilioMediaStream(httpServer: HttpServer, options: TwilioM
       closed ??= (async () => {
         closing = true;
         httpServer.off('upgrade', onUpgrade);
-        await closeStreams(sockets, clock);
-        await new Promise<void>((resolve) => {
-          wss.close(() => {
-            resolve();
-          });
-        });
+        const all = [...sockets.keys()];
+        for (const stream of sockets.values()) stream.shutdown();
+        await terminateAfter(all, clock, CLOSE_WAIT_MS);
+        await closeServer(wss);
       })();
       return closed;
     },
@@ -96,24 +97,23 @@ export function attachTwilioMediaStream(httpServer: HttpServer, options: TwilioM
 function upgradeHandler(context: Context, streams: Set<TwilioMediaStream>): (request: IncomingMessage, socket: Duplex, head: Buffer) => void {
   const { logger } = context;
   return (request, socket, head) => {
-    const pathname = URL.canParse(request.url ?? '', 'http://localhost') ? new URL(request.url ?? '', 'http://localhost').pathname : null;
+    const pathname = upgradeUrl(request)?.pathname ?? null;
     if (pathname === null || !context.paths.has(pathname)) {
-      // Another handler may own this path; answer only when nobody else listens.
-      if (context.httpServer.listenerCount('upgrade') === 1) refuseUpgrade(socket, 404);
+      passUpgrade(context.httpServer, socket);
       return;
     }
     socket.on('error', (error) => {
       logger.debug({ err: error }, 'socket error during twilio upgrade');
     });
     if (context.isClosing()) {
-      refuseUpgrade(socket, 503);
+      refuseUpgrade(socket, SHUTTING_DOWN);
       return;
     }
     verify(context, request)
       .then((status) => {
         if (status !== 'accepted') {
           logger.warn({ status, path: pathname }, 'twilio media upgrade refused');
-          refuseUpgrade(socket, status === 'refused' ? 403 : 500);
+          refuseUpgrade(socket, status === 'refused' ? NOT_FROM_TWILIO : NOT_VERIFIED);
           return;
         }
         if (context.isClosing() || socket.destroyed) {
@@ -202,32 +202,5 @@ function serveStream(ws: WebSocket, socket: Duplex, context: Context): TwilioMed
   return stream;
 }
 
-async function closeStreams(sockets: Map<WebSocket, TwilioMediaStream>, clock: Clock): Promise<void> {
-  const all = [...sockets.keys()];
-  const allClosed = Promise.all(all.map((ws) => new Promise<void>((resolve) => ws.once('close', () => { resolve(); }))));
-  for (const [, stream] of sockets) stream.shutdown();
-  let cancel: () => void = () => undefined;
-  const waited = new Promise<void>((resolve) => (cancel = clock.setTimer(CLOSE_WAIT_MS, resolve)));
-  await Promise.race([allClosed, waited]);
-  cancel();
-  for (const ws of all) ws.terminate();
-}
-
-const REFUSALS: Readonly<Record<number, { readonly code: string; readonly message: string }>> = {
-  403: { code: 'forbidden', message: 'Not a verified Twilio request' },
-  404: { code: 'route_not_found', message: 'Not found' },
-  500: { code: 'internal_error', message: 'The request could not be verified' },
-  503: { code: 'internal_error', message: 'Server is shutting down' },
-};
-
-/** Answers an upgrade with an HTTP error (`{ code, message }`, as the other realtime endpoints) and closes the socket. */
-function refuseUpgrade(socket: Duplex, status: 403 | 404 | 500 | 503): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const json = JSON.stringify(REFUSALS[status]);
-  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`, 'Connection: close', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(json)}`];
-  socket.once('finish', () => socket.destroy());
-  socket.end(`${head.join('\r\n')}\r\n\r\n${json}`);
-}
+const NOT_FROM_TWILIO: UpgradeRefusal = { status: 403, code: 'forbidden', message: 'Not a verified Twilio request' };
+const NOT_VERIFIED: UpgradeRefusal = { status: 500, code: 'internal_error', message: 'The request could not be verified' };

@@ -1,13 +1,9 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { io as connectClient } from 'socket.io-client';
-import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Authenticate } from '../shared/call-connector.ts';
-import { FakeCallConnector } from '../../testing/fake-call-connector.ts';
 import { GOOD_TOKEN, silentLogger, testAuthenticate } from '../../testing/transport-test-support.ts';
+import { startWebSocketHarness } from '../../testing/websocket-test-kit.ts';
 import { attachSocketIo } from '../socketio/attach-socket-io.ts';
-import { attachWebSocket } from './attach-websocket.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -21,35 +17,19 @@ const slowAuthenticate: Authenticate = (handshake) =>
 
 describe('WebSocket and Socket.IO on one HTTP server', () => {
   it('serves both, even when WebSocket authentication is slow', async () => {
-    const httpServer = createServer();
-    const connector = new FakeCallConnector();
-    const logger = silentLogger();
-    const socketIo = attachSocketIo(httpServer, { authenticate: testAuthenticate, connector, logger });
-    const websocket = attachWebSocket(httpServer, { authenticate: slowAuthenticate, connector, logger });
-    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-    cleanups.push(async () => {
-      await websocket.close();
-      await socketIo.close();
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => { resolve(); }));
-    });
-    const port = (httpServer.address() as AddressInfo).port;
+    const harness = await startWebSocketHarness({ authenticate: slowAuthenticate });
+    const { connector, httpServer } = harness;
+    const socketIo = attachSocketIo(httpServer, { authenticate: testAuthenticate, connector, logger: silentLogger() });
+    cleanups.push(() => harness.close());
+    cleanups.push(() => socketIo.close());
 
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/realtime/ws?token=${GOOD_TOKEN}`);
-    const sio = connectClient(`http://127.0.0.1:${port}`, { auth: { token: GOOD_TOKEN }, transports: ['websocket'], forceNew: true, reconnection: false });
+    const sio = connectClient(harness.url.replace(/^ws/, 'http'), { auth: { token: GOOD_TOKEN }, transports: ['websocket'], forceNew: true, reconnection: false });
     cleanups.push(() => {
-      ws.terminate();
       sio.disconnect();
       return Promise.resolve();
     });
-    await Promise.all([
-      new Promise((resolve, reject) => {
-        ws.once('open', resolve);
-        ws.once('error', reject);
-      }),
-      new Promise<void>((resolve) => sio.once('connect', () => { resolve(); })),
-    ]);
-    ws.send(JSON.stringify({ type: 'start', callId: 'ws-call' }));
+    const [client] = await Promise.all([harness.connect(), new Promise<void>((resolve) => sio.once('connect', () => { resolve(); }))]);
+    client.sendJson({ type: 'start', callId: 'ws-call' });
     sio.emit('start-call', { callId: 'sio-call' });
     await connector.call(1);
     expect(connector.calls.map((c) => c.params.callId).sort()).toEqual(['sio-call', 'ws-call']);

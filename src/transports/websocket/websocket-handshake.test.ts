@@ -1,8 +1,7 @@
 import { request } from 'node:http';
-import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GOOD_TOKEN, testIdentity } from '../../testing/transport-test-support.ts';
-import { startWebSocketHarness, type WebSocketHarness } from '../../testing/websocket-test-kit.ts';
+import { refusedUpgrade, startWebSocketHarness, type WebSocketHarness } from '../../testing/websocket-test-kit.ts';
 
 let harness: WebSocketHarness | undefined;
 
@@ -10,25 +9,6 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-/** Opens a WebSocket and resolves with the HTTP status of a refused upgrade and its JSON body. */
-function refusedUpgrade(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
-  const ws = new WebSocket(url, { headers });
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => {
-      ws.terminate();
-      reject(new Error('upgrade accepted'));
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
-      });
-    });
-    ws.once('error', () => undefined);
-  });
-}
 
 describe('WebSocket handshake', () => {
   it('refuses an upgrade without credentials with 401 before any WebSocket exists', async () => {
@@ -53,12 +33,10 @@ describe('WebSocket handshake', () => {
 
   it('accepts a bearer token header as well as ?token= and hands the identity to the connector', async () => {
     harness = await startWebSocketHarness();
-    const ws = new WebSocket(`${harness.url}/v1/realtime/ws`, { headers: { authorization: `Bearer ${GOOD_TOKEN}` } });
-    await new Promise((resolve) => ws.once('open', resolve));
-    ws.send(JSON.stringify({ type: 'start', callId: 'call-1' }));
+    const client = await harness.connect('', { headers: { authorization: `Bearer ${GOOD_TOKEN}` } });
+    client.sendJson({ type: 'start', callId: 'call-1' });
     const call = await harness.connector.call();
     expect(call.params.identity).toEqual(testIdentity);
-    ws.terminate();
   });
 
   it('leaves plain HTTP requests alone', async () => {

@@ -4,8 +4,7 @@
  * any WebSocket exists: refusals are plain HTTP answers (401, 403, 404, 409). Each connection runs a
  * {@link LiveCoaching} for its session; frame handlers never throw.
  */
-import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Server as HttpServer } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Clock } from '../../../core/clock.ts';
 import { isAppError } from '../../../core/errors.ts';
@@ -20,6 +19,8 @@ import type { AuraSessionRow } from '../../../store/schema/aura-sessions.ts';
 import { authenticateHandshake } from '../../../transports/shared/authenticate-handshake.ts';
 import type { Authenticate } from '../../../transports/shared/call-connector.ts';
 import { TokenBucket } from '../../../transports/shared/token-bucket.ts';
+import { handshakeRefusal } from '../../../transports/shared/upgrade-refusal.ts';
+import { attachWebSocketEndpoint, type UpgradeAdmission } from '../../../transports/shared/websocket-endpoint.ts';
 import { MAX_CHUNK_BYTES, parseClientMessage, pcm16FromBase64, type ClientMessage } from './aura-session-messages.ts';
 import { initialized, wireOf, type ServerMessage } from './aura-session-wire.ts';
 
@@ -46,40 +47,7 @@ export function attachAuraSessionSocket(httpServer: HttpServer, options: AuraSes
   const logger = options.logger.child({ transport: 'aura-session' });
   // base64 of the largest chunk plus the JSON around it.
   const wss = new WebSocketServer({ noServer: true, maxPayload: Math.ceil(MAX_CHUNK_BYTES / 3) * 4 + 4096, perMessageDeflate: false });
-  const peers = new Map<WebSocket, { live: LiveCoaching; alive: boolean }>();
-  let closing = false;
-
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = URL.canParse(request.url ?? '', 'http://localhost') ? new URL(request.url ?? '', 'http://localhost') : null;
-    const match = url === null ? null : pathPattern.exec(url.pathname);
-    if (url === null || match === null) {
-      if (httpServer.listenerCount('upgrade') === 1) refuse(socket, 404, 'route_not_found', 'Not found');
-      return;
-    }
-    socket.on('error', (error) => {
-      logger.debug({ err: error }, 'socket error during upgrade');
-    });
-    if (closing) {
-      refuse(socket, 503, 'internal_error', 'Server is shutting down');
-      return;
-    }
-    const query = Object.fromEntries(url.searchParams.entries());
-    void admit(options, logger, { headers: request.headers, auth: {}, query }, match[1] ?? '').then((admitted) => {
-      if (!admitted.ok) {
-        refuse(socket, admitted.status, admitted.code, admitted.message);
-        return;
-      }
-      if (closing || socket.destroyed) {
-        socket.destroy();
-        return;
-      }
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        serve(ws, admitted.principal, admitted.session);
-      });
-    });
-  };
-
-  function serve(ws: WebSocket, principal: Principal, session: AuraSessionRow): void {
+  function serve(ws: WebSocket, principal: Principal, session: AuraSessionRow): LiveCoaching {
     const send = (message: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
@@ -96,7 +64,6 @@ export function attachAuraSessionSocket(httpServer: HttpServer, options: AuraSes
         if (event.type === 'status' && event.status === 'ended') ws.close(1000, 'session ended');
       },
     });
-    peers.set(ws, { live, alive: true });
     const error = (code: string, message: string) => {
       send(wireOf({ type: 'error', code, message, recoverable: true }, session.id, options.clock.nowMs()));
     };
@@ -124,73 +91,57 @@ export function attachAuraSessionSocket(httpServer: HttpServer, options: AuraSes
         error('internal_error', 'The server failed to handle a message');
       }
     });
-    ws.on('pong', () => {
-      const peer = peers.get(ws);
-      if (peer) peer.alive = true;
-    });
     ws.on('error', (failure) => {
       logger.debug({ err: failure }, 'aura session socket error');
     });
     ws.on('close', () => {
-      peers.delete(ws);
       void live.close();
     });
+    return live;
   }
 
-  httpServer.on('upgrade', onUpgrade);
-  let cancelPing = options.clock.setTimer(options.pingIntervalMs ?? 25_000, function sweep() {
-    for (const [ws, peer] of peers) {
-      if (!peer.alive) {
-        ws.terminate();
-        continue;
-      }
-      peer.alive = false;
-      ws.ping();
-    }
-    cancelPing = options.clock.setTimer(options.pingIntervalMs ?? 25_000, sweep);
-  });
-
-  let closed: Promise<void> | undefined;
-  return {
+  const endpoint = attachWebSocketEndpoint(httpServer, {
     wss,
-    close() {
-      closed ??= (async () => {
-        closing = true;
-        cancelPing();
-        httpServer.off('upgrade', onUpgrade);
-        const lives = [...peers.values()].map((p) => p.live);
-        for (const ws of peers.keys()) ws.close(1001, 'server shutting down');
-        await Promise.all(lives.map((live) => live.close()));
-        for (const ws of peers.keys()) ws.terminate();
-        await new Promise<void>((resolve) => {
-          wss.close(() => {
-            resolve();
-          });
-        });
-      })();
-      return closed;
+    logger,
+    clock: options.clock,
+    pingIntervalMs: options.pingIntervalMs ?? 25_000,
+    echoDetail: true,
+    route: (url) => pathPattern.exec(url.pathname)?.[1] ?? null,
+    admit: (request, url, sessionId) => admit(options, logger, { headers: request.headers, auth: {}, query: Object.fromEntries(url.searchParams.entries()) }, sessionId),
+    serve: (ws, admitted) => serve(ws, admitted.principal, admitted.session),
+    shutdown: async (peers) => {
+      const lives = peers.values();
+      peers.goAway();
+      await Promise.all(lives.map((live) => live.close()));
+      peers.terminateAll();
     },
-  };
+  });
+  return { wss, close: () => endpoint.close() };
 }
 
-type Admission = { ok: true; principal: Principal; session: AuraSessionRow } | { ok: false; status: number; code: string; message: string };
+type Admission = UpgradeAdmission<{ readonly principal: Principal; readonly session: AuraSessionRow }>;
 
 /** Who connects, and whether the session is theirs and still open. Never rejects. */
 async function admit(options: AuraSessionSocketOptions, logger: Logger, handshake: Parameters<Authenticate>[0], sessionId: string): Promise<Admission> {
   const outcome = await authenticateHandshake({ authenticate: options.authenticate, handshake, timeoutMs: 10_000, clock: options.clock, logger });
-  if (!outcome.ok) return { ok: false, status: outcome.code === 'unauthenticated' ? 401 : outcome.code === 'forbidden' ? 403 : 500, code: outcome.code, message: outcome.message };
+  if (!outcome.ok) return { ok: false, refusal: handshakeRefusal(outcome) };
   const principal = outcome.identity;
-  if (principal.kind !== 'user') return { ok: false, status: 403, code: 'forbidden', message: 'AURA sessions belong to users: use a user token' };
-  if (!isUuid(sessionId)) return { ok: false, status: 404, code: 'session_not_found', message: 'Session not found' };
+  if (principal.kind !== 'user') return refused(403, 'forbidden', 'AURA sessions belong to users: use a user token');
+  if (!isUuid(sessionId)) return refused(404, 'session_not_found', 'Session not found');
   try {
     const session = await options.sessions.get(principal, sessionId);
-    if (!isOpen(session)) return { ok: false, status: 409, code: 'session_not_active', message: `This session is ${session.status}: it takes no more audio` };
-    return { ok: true, principal, session };
+    if (!isOpen(session)) return refused(409, 'session_not_active', `This session is ${session.status}: it takes no more audio`);
+    return { ok: true, value: { principal, session } };
   } catch (error) {
-    if (isAppError(error)) return { ok: false, status: error.httpStatus, code: error.code, message: error.message };
+    if (isAppError(error)) return refused(error.httpStatus, error.code, error.message);
     logger.error({ err: error }, 'aura session lookup failed');
-    return { ok: false, status: 500, code: 'internal_error', message: 'Internal error' };
+    return refused(500, 'internal_error', 'Internal error');
   }
+
+}
+
+function refused(status: number, code: string, message: string): Admission {
+  return { ok: false, refusal: { status, code, message } };
 }
 
 function dispatch(message: ClientMessage, live: LiveCoaching, error: (code: string, message: string) => void, send: (m: ServerMessage) => void, sessionId: string, clock: Clock): void {
@@ -229,13 +180,3 @@ function toText(data: RawData): string {
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
 }
 
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const body = JSON.stringify({ code, message, detail: message });
-  const headers = [`HTTP/1.1 ${String(status)} ${STATUS_CODES[status] ?? 'Error'}`, 'Connection: close', 'Content-Type: application/json', `Content-Length: ${String(Buffer.byteLength(body))}`, ...(status === 401 ? ['WWW-Authenticate: Bearer'] : [])];
-  socket.once('finish', () => socket.destroy());
-  socket.end(`${headers.join('\r\n')}\r\n\r\n${body}`);
-}

@@ -5,14 +5,15 @@
  * `{ type: 'echo', data, timestamp }`; anything else is answered with an `error` message, and the
  * connection stays open. Frame handlers never throw.
  */
-import { STATUS_CODES, type IncomingMessage, type Server as HttpServer } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Server as HttpServer } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Clock } from '../../../core/clock.ts';
 import type { Logger } from '../../../core/logger.ts';
 import { authenticateHandshake } from '../../../transports/shared/authenticate-handshake.ts';
 import type { Authenticate } from '../../../transports/shared/call-connector.ts';
 import { TokenBucket } from '../../../transports/shared/token-bucket.ts';
+import { handshakeRefusal } from '../../../transports/shared/upgrade-refusal.ts';
+import { attachWebSocketEndpoint, type UpgradeAdmission } from '../../../transports/shared/websocket-endpoint.ts';
 
 export interface AuraTestSocketOptions {
   readonly authenticate: Authenticate;
@@ -40,44 +41,8 @@ const PATH = '/ws/test';
 export function attachAuraTestSocket(httpServer: HttpServer, options: AuraTestSocketOptions): AuraTestSocket {
   const logger = options.logger.child({ transport: 'aura-test' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_TEST_FRAME_BYTES, perMessageDeflate: false });
-  const peers = new Map<WebSocket, { alive: boolean }>();
   const rate = options.maxMessagesPerSecond ?? 50;
-  const pingIntervalMs = options.pingIntervalMs ?? 25_000;
-  let closing = false;
   const now = () => new Date(options.clock.nowMs()).toISOString();
-
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = URL.canParse(request.url ?? '', 'http://localhost') ? new URL(request.url ?? '', 'http://localhost') : null;
-    if (url?.pathname !== PATH) {
-      if (httpServer.listenerCount('upgrade') === 1) refuse(socket, 404, 'route_not_found', 'Not found');
-      return;
-    }
-    socket.on('error', (error) => {
-      logger.debug({ err: error }, 'socket error during upgrade');
-    });
-    if (closing) {
-      refuse(socket, 503, 'internal_error', 'Server is shutting down');
-      return;
-    }
-    const query = Object.fromEntries(url.searchParams.entries());
-    void authenticateHandshake({ authenticate: options.authenticate, handshake: { headers: request.headers, auth: {}, query }, timeoutMs: 10_000, clock: options.clock, logger }).then((outcome) => {
-      if (!outcome.ok) {
-        refuse(socket, outcome.code === 'unauthenticated' ? 401 : outcome.code === 'forbidden' ? 403 : 500, outcome.code, outcome.message);
-        return;
-      }
-      if (outcome.identity.kind !== 'user') {
-        refuse(socket, 403, 'forbidden', 'The AURA test socket is for users: use a user token');
-        return;
-      }
-      if (closing || socket.destroyed) {
-        socket.destroy();
-        return;
-      }
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        serve(ws);
-      });
-    });
-  };
 
   function serve(ws: WebSocket): void {
     const send = (message: AuraTestServerMessage) => {
@@ -87,7 +52,6 @@ export function attachAuraTestSocket(httpServer: HttpServer, options: AuraTestSo
       send({ type: 'error', timestamp: now(), data: { code, message, recoverable: true } });
     };
     const bucket = new TokenBucket({ ratePerSecond: rate, capacity: 2 * rate, clock: options.clock });
-    peers.set(ws, { alive: true });
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
       try {
@@ -116,50 +80,36 @@ export function attachAuraTestSocket(httpServer: HttpServer, options: AuraTestSo
         error('internal_error', 'The server failed to handle a message');
       }
     });
-    ws.on('pong', () => {
-      const peer = peers.get(ws);
-      if (peer) peer.alive = true;
-    });
     ws.on('error', (failure) => {
       logger.debug({ err: failure }, 'aura test socket error');
     });
-    ws.on('close', () => {
-      peers.delete(ws);
-    });
   }
 
-  httpServer.on('upgrade', onUpgrade);
-  let cancelPing = options.clock.setTimer(pingIntervalMs, function sweep() {
-    for (const [ws, peer] of peers) {
-      if (!peer.alive) {
-        ws.terminate();
-        continue;
-      }
-      peer.alive = false;
-      ws.ping();
-    }
-    cancelPing = options.clock.setTimer(pingIntervalMs, sweep);
-  });
-
-  let closed: Promise<void> | undefined;
-  return {
+  const endpoint = attachWebSocketEndpoint(httpServer, {
     wss,
-    close() {
-      closed ??= (async () => {
-        closing = true;
-        cancelPing();
-        httpServer.off('upgrade', onUpgrade);
-        for (const ws of peers.keys()) ws.close(1001, 'server shutting down');
-        for (const ws of peers.keys()) ws.terminate();
-        await new Promise<void>((resolve) => {
-          wss.close(() => {
-            resolve();
-          });
-        });
-      })();
-      return closed;
+    logger,
+    clock: options.clock,
+    pingIntervalMs: options.pingIntervalMs ?? 25_000,
+    echoDetail: true,
+    route: (url) => (url.pathname === PATH ? url : null),
+    admit: async (request, url): Promise<UpgradeAdmission<null>> => {
+      const query = Object.fromEntries(url.searchParams.entries());
+      const outcome = await authenticateHandshake({ authenticate: options.authenticate, handshake: { headers: request.headers, auth: {}, query }, timeoutMs: 10_000, clock: options.clock, logger });
+      if (!outcome.ok) return { ok: false, refusal: handshakeRefusal(outcome) };
+      if (outcome.identity.kind !== 'user') return { ok: false, refusal: { status: 403, code: 'forbidden', message: 'The AURA test socket is for users: use a user token' } };
+      return { ok: true, value: null };
     },
-  };
+    serve: (ws) => {
+      serve(ws);
+      return null;
+    },
+    shutdown: (peers) => {
+      peers.goAway();
+      peers.terminateAll();
+      return Promise.resolve();
+    },
+  });
+  return { wss, close: () => endpoint.close() };
 }
 
 function toText(data: RawData): string {
@@ -167,13 +117,3 @@ function toText(data: RawData): string {
   return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
 }
 
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const body = JSON.stringify({ code, message, detail: message });
-  const headers = [`HTTP/1.1 ${String(status)} ${STATUS_CODES[status] ?? 'Error'}`, 'Connection: close', 'Content-Type: application/json', `Content-Length: ${String(Buffer.byteLength(body))}`, ...(status === 401 ? ['WWW-Authenticate: Bearer'] : [])];
-  socket.once('finish', () => socket.destroy());
-  socket.end(`${headers.join('\r\n')}\r\n\r\n${body}`);
-}

@@ -8,6 +8,7 @@ import { defaultSessionConfig } from '../../../services/aura/aura-sessions.ts';
 import { insertAuraSession, saveSessionMeasurements } from '../../../store/queries/aura-sessions.ts';
 import { ManualClock } from '../../../testing/runtime-fakes/index.ts';
 import { createTestApiKey, createTestUser, startTestApplication, type TestApplication, type TestUser } from '../../../testing/test-application.ts';
+import { openWebSocket, refusedUpgrade } from '../../../testing/websocket-test-kit.ts';
 
 /** The speech fixture (8 kHz PCM16), made quiet: −50 dBFS or so, which the volume rule calls too quiet. */
 const speech = decodeWav(readFileSync(new URL('../../../testing/fixtures/aura/speech.wav', import.meta.url)));
@@ -43,41 +44,19 @@ async function newSession(who: TestUser, body: object = {}): Promise<string> {
   return (await app.http.inject({ method: 'POST', url: '/api/v1/sessions', headers: who.headers, payload: body })).json<{ id: string }>().id;
 }
 
-function refused(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
-  const ws = new WebSocket(url, { headers });
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => {
-      ws.terminate();
-      reject(new Error('upgrade accepted'));
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
-      });
-    });
-    ws.once('error', () => undefined);
-  });
-}
-
 /** A connected client that keeps every message. */
 async function connect(sessionId: string, who: TestUser) {
-  const ws = new WebSocket(`${base}/ws/session/${sessionId}?access_token=${who.accessToken}`);
   const messages: Message[] = [];
   const waiters: { type: string; resolve: (m: Message) => void }[] = [];
-  ws.on('message', (data: Buffer) => {
-    const message = JSON.parse(data.toString('utf8')) as Message;
-    messages.push(message);
-    for (const w of waiters.filter((x) => x.type === message.type)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(message);
-    }
-  });
-  const closed = new Promise<number>((resolve) => ws.once('close', resolve));
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
+  const { ws, closed } = await openWebSocket(`${base}/ws/session/${sessionId}?access_token=${who.accessToken}`, {
+    onFrame: (data) => {
+      const message = JSON.parse(data.toString('utf8')) as Message;
+      messages.push(message);
+      for (const w of waiters.filter((x) => x.type === message.type)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(message);
+      }
+    },
   });
   return {
     ws,
@@ -106,13 +85,13 @@ function stream(client: { send: (m: object) => void }, samples: Int16Array, rate
 describe('WS /ws/session/{id}', () => {
   it('refuses the upgrade without credentials (401), for another’s session (404), an API key (403), a closed session (409)', async () => {
     const id = await newSession(member);
-    expect(await refused(`${base}/ws/session/${id}`)).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
-    expect(await refused(`${base}/ws/session/${id}?access_token=${other.accessToken}`)).toMatchObject({ status: 404, body: { code: 'session_not_found' } });
-    expect((await refused(`${base}/ws/session/not-a-uuid?access_token=${member.accessToken}`)).status).toBe(404);
+    expect(await refusedUpgrade(`${base}/ws/session/${id}`)).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
+    expect(await refusedUpgrade(`${base}/ws/session/${id}?access_token=${other.accessToken}`)).toMatchObject({ status: 404, body: { code: 'session_not_found' } });
+    expect((await refusedUpgrade(`${base}/ws/session/not-a-uuid?access_token=${member.accessToken}`)).status).toBe(404);
     const key = await createTestApiKey(app, { tenantId: member.tenant.id, scopes: ['calls', 'read'] });
-    expect((await refused(`${base}/ws/session/${id}`, key.headers)).status).toBe(403);
+    expect((await refusedUpgrade(`${base}/ws/session/${id}`, key.headers)).status).toBe(403);
     await app.http.inject({ method: 'PUT', url: `/api/v1/sessions/${id}`, headers: member.headers, payload: { status: 'completed' } });
-    expect(await refused(`${base}/ws/session/${id}`, member.headers)).toMatchObject({ status: 409, body: { code: 'session_not_active' } });
+    expect(await refusedUpgrade(`${base}/ws/session/${id}`, member.headers)).toMatchObject({ status: 409, body: { code: 'session_not_active' } });
   });
 
   it('streams audio_chunk in and answers performance_metrics, realtime_feedback, milestone_achieved, coaching_result and the end', async () => {
@@ -192,11 +171,10 @@ describe('WS /ws/session/{id} and max_duration', () => {
       const url = `ws://127.0.0.1:${String((timed.http.server.address() as AddressInfo).port)}`;
       const user = await createTestUser(timed, { role: 'member' });
       const { id } = (await timed.http.inject({ method: 'POST', url: '/api/v1/sessions', headers: user.headers, payload: { config: { max_duration: 60 } } })).json<{ id: string }>();
-      const ws = new WebSocket(`${url}/ws/session/${id}?access_token=${user.accessToken}`);
       const messages: Message[] = [];
-      ws.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString('utf8')) as Message));
-      const closed = new Promise<number>((resolve) => ws.once('close', resolve));
-      await new Promise((resolve) => ws.once('open', resolve));
+      const { ws, closed } = await openWebSocket(`${url}/ws/session/${id}?access_token=${user.accessToken}`, {
+        onFrame: (data) => messages.push(JSON.parse(data.toString('utf8')) as Message),
+      });
       const chunk = (samples: Int16Array) => {
         ws.send(JSON.stringify({ type: 'audio_chunk', audio_data: Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64'), sample_rate: 8000 }));
       };

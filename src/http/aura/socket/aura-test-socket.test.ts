@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApiKey, createTestUser, startTestApplication, type TestApplication, type TestUser } from '../../../testing/test-application.ts';
+import { openWebSocket, refusedUpgrade } from '../../../testing/websocket-test-kit.ts';
 import { MAX_TEST_FRAME_BYTES } from './attach-aura-test-socket.ts';
 
 let app: TestApplication;
@@ -23,38 +23,17 @@ interface Message {
   data: Record<string, unknown>;
 }
 
-function refused(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
-  const ws = new WebSocket(url, { headers });
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => {
-      ws.terminate();
-      reject(new Error('upgrade accepted'));
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
-      });
-    });
-    ws.once('error', () => undefined);
-  });
-}
-
 async function connect(url: string, headers: Record<string, string> = {}) {
-  const ws = new WebSocket(url, { headers });
   const queue: Message[] = [];
   const waiting: ((m: Message) => void)[] = [];
-  ws.on('message', (data: Buffer) => {
-    const message = JSON.parse(data.toString('utf8')) as Message;
-    const next = waiting.shift();
-    if (next) next(message);
-    else queue.push(message);
-  });
-  const closed = new Promise<number>((resolve) => ws.once('close', resolve));
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
+  const { ws, closed } = await openWebSocket(url, {
+    headers,
+    onFrame: (data) => {
+      const message = JSON.parse(data.toString('utf8')) as Message;
+      const next = waiting.shift();
+      if (next) next(message);
+      else queue.push(message);
+    },
   });
   return {
     ws,
@@ -68,10 +47,10 @@ async function connect(url: string, headers: Record<string, string> = {}) {
 
 describe('WS /ws/test', () => {
   it('refuses the upgrade without credentials (401), with a bad token (401), for an API key (403)', async () => {
-    expect(await refused(`${base}/ws/test`)).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
-    expect((await refused(`${base}/ws/test?access_token=not-a-token`)).status).toBe(401);
+    expect(await refusedUpgrade(`${base}/ws/test`)).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
+    expect((await refusedUpgrade(`${base}/ws/test?access_token=not-a-token`)).status).toBe(401);
     const key = await createTestApiKey(app, { tenantId: member.tenant.id, scopes: ['calls', 'read'] });
-    expect(await refused(`${base}/ws/test`, key.headers)).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    expect(await refusedUpgrade(`${base}/ws/test`, key.headers)).toMatchObject({ status: 403, body: { code: 'forbidden' } });
   });
 
   it('echoes each JSON object, answers anything else with an error and stays open', async () => {
