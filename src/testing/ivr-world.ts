@@ -17,7 +17,7 @@ import type { PhoneNumberRow } from '../store/schema/phone-numbers.ts';
 import { createTenantWithDefaults } from '../services/tenants.ts';
 import { startFakeOpenAiChat, type FakeOpenAiChat } from './fake-openai-chat/index.ts';
 import { childrenNamed, parseTwiml, type TwimlElement } from './twiml-parser.ts';
-import { ManualClock } from './runtime-fakes/manual-clock.ts';
+import { ManualClock } from './manual-clock.ts';
 import { openTestDatabase } from './test-database.ts';
 import { envelopeOf, toAppError } from '../http/error-envelope.ts';
 import { IvrWebhooks } from '../http/twilio-ivr/ivr-webhooks.ts';

@@ -9,7 +9,7 @@ import { createCall } from '../store/queries/calls.ts';
 import { getJob } from '../store/queries/jobs.ts';
 import type { CallRow } from '../store/schema/calls.ts';
 import type { JobRow } from '../store/schema/jobs.ts';
-import { ManualClock } from './runtime-fakes/manual-clock.ts';
+import { ManualClock } from './manual-clock.ts';
 import { seedTenant } from './store-fixtures.ts';
 import { openTestDatabase } from './test-database.ts';
 

@@ -1,6 +1,6 @@
 import { LiveCallRegistry, type LiveCallRegistryDeps } from '../live-calls.ts';
 import type { Database } from '../store/database.ts';
-import type { ManualClock } from './runtime-fakes/manual-clock.ts';
+import type { ManualClock } from './manual-clock.ts';
 import type { ScriptedEngine } from './runtime-fakes/scripted-engine.ts';
 import { silentLogger } from './runtime-fakes/test-logger.ts';
 

@@ -6,7 +6,7 @@ import type { Database } from '../store/database.ts';
 import { createCall } from '../store/queries/calls.ts';
 import type { AgentRow, AgentRecordingSettings } from '../store/schema/agents.ts';
 import type { CallRow } from '../store/schema/calls.ts';
-import type { ManualClock } from './runtime-fakes/manual-clock.ts';
+import type { ManualClock } from './manual-clock.ts';
 import { silentLogger } from './runtime-fakes/test-logger.ts';
 import { PCM16_16K, toneChunk } from './runtime-fakes/test-audio.ts';
 

@@ -4,7 +4,7 @@ import { handlehomeRecordsStep } from '../../jobs/handlehome/records-step.ts';
 import { createAgent } from '../../store/queries/agents.ts';
 import { agentFromTemplate } from '../../services/agent-templates.ts';
 import { analyzedEvent, handlehomeExtraction, seedHandlehomeCall } from '../../testing/handlehome-fixtures.ts';
-import { ManualClock } from '../../testing/runtime-fakes/manual-clock.ts';
+import { ManualClock } from '../../testing/manual-clock.ts';
 import { createTestApiKey, createTestTenant, startTestApplication, type TestApplication } from '../../testing/test-application.ts';
 
 // Friday 2026-11-20, 10:00 in Paris; default business hours Monday to Friday 09:00-18:00.

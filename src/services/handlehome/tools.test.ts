@@ -6,7 +6,7 @@ import { handlehomeOrders } from '../../store/schema/handlehome-orders.ts';
 import type { AgentRow } from '../../store/schema/agents.ts';
 import { snapshotAgent } from '../../services/calls.ts';
 import { analyzedEvent, handlehomeExtraction, seedHandlehomeCall, seedHandlehomeTenant } from '../../testing/handlehome-fixtures.ts';
-import { ManualClock } from '../../testing/runtime-fakes/manual-clock.ts';
+import { ManualClock } from '../../testing/manual-clock.ts';
 import { silentLogger } from '../../testing/runtime-fakes/test-logger.ts';
 import { openTestDatabase } from '../../testing/test-database.ts';
 import type { ToolRunner } from '../../runtime/ports.ts';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../testing/runtime-fakes/test-logger.ts';
-import { ManualClock } from '../../testing/runtime-fakes/manual-clock.ts';
+import { ManualClock } from '../../testing/manual-clock.ts';
 import { seedTenant } from '../../testing/store-fixtures.ts';
 import { openTestDatabase } from '../../testing/test-database.ts';
 import { newCallSid } from '../../testing/twilio-webhooks.ts';

@@ -2,7 +2,7 @@ import type { Logger } from '../../core/logger.ts';
 import { CallSession, type AgentSettings, type CallSessionOptions } from '../../runtime/call-session.ts';
 import type { CallAudioObserver, ConversationTurn, ToolRunner } from '../../runtime/ports.ts';
 import { FakeTransport, type FakeTransportOptions } from './fake-transport.ts';
-import { ManualClock } from './manual-clock.ts';
+import { ManualClock } from '../manual-clock.ts';
 import { RecordingSink } from './recording-sink.ts';
 import { ScriptedEngine, type ScriptedEngineOptions, type ScriptedEngineSession } from './scripted-engine.ts';
 import { silentLogger } from './test-logger.ts';

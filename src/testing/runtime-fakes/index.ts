@@ -1,6 +1,6 @@
 /**
  * Fakes for the call runtime's ports, shared by runtime, transport and engine tests. See each file:
- * `ManualClock` (a Clock that moves only when told), `FakeTransport` (the caller's side),
+ * `ManualClock` (a Clock that moves only when told; from `../manual-clock.ts`), `FakeTransport` (the caller's side),
  * `ScriptedEngine` (an engine whose events the test emits), `RecordingSink` (an in-memory CallSink),
  * `CountingEmitter` (counts live listeners), audio builders and loggers, and `startTestCall` which
  * wires a real CallSession to all of them.
@@ -8,7 +8,7 @@
 export { startTestCall, testAgent, type TestCall, type TestCallOptions } from './call-harness.ts';
 export { CountingEmitter } from './counting-emitter.ts';
 export { FakeTransport, type FakeTransportOptions, type SentAudio } from './fake-transport.ts';
-export { ManualClock } from './manual-clock.ts';
+export { ManualClock } from '../manual-clock.ts';
 export { RecordingSink, type SinkWrite, type SinkWriteKind } from './recording-sink.ts';
 export {
   ScriptedEngine,
