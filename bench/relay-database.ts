@@ -15,7 +15,8 @@ export interface BenchDatabase {
 
 export async function openBenchDatabase(serverUrl: string | undefined): Promise<BenchDatabase> {
   if (serverUrl === undefined) {
-    const database = await openDatabase({ kind: 'pglite-memory' });
+    // On its own thread, as the server runs it (src/app.ts databaseTarget).
+    const database = await openDatabase({ kind: 'pglite-memory', thread: 'worker' });
     await database.migrate();
     return { kind: 'pglite-memory', database, close: () => database.close() };
   }

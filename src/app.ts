@@ -109,7 +109,8 @@ function lydiaOf(config: Config, database: DatabaseHandle, identity: Identity, c
 
 export function databaseTarget(config: Config): DatabaseTarget {
   return config.databaseUrl === undefined
-    ? { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') }
+    ? // Its own thread: PGlite runs statements synchronously, which must never hold up a live call's audio.
+      { kind: 'pglite', dataDir: join(config.dataDir, 'pglite'), thread: 'worker' }
     : { kind: 'postgres', url: config.databaseUrl };
 }
 

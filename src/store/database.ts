@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { lockPgliteDir } from './pglite-lock.ts';
@@ -25,11 +26,17 @@ export interface DatabaseHandle {
   dump?: () => Promise<Blob>;
 }
 
+/**
+ * Where PGlite runs: `worker` (a thread of its own, so its synchronous statements never hold up a
+ * call's event loop; what the server uses) or `main` (in this thread: what tests use, cheaper to start).
+ */
+export type PgliteThreading = 'main' | 'worker';
+
 export type DatabaseTarget =
   | { readonly kind: 'postgres'; readonly url: string }
-  | { readonly kind: 'pglite'; readonly dataDir: string }
+  | { readonly kind: 'pglite'; readonly dataDir: string; readonly thread?: PgliteThreading }
   /** In memory; `template` is a `dumpDataDir()` image to start from instead of running initdb (tests). */
-  | { readonly kind: 'pglite-memory'; readonly template?: Blob };
+  | { readonly kind: 'pglite-memory'; readonly template?: Blob; readonly thread?: PgliteThreading };
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -64,21 +71,41 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   };
 }
 
-async function openPglite(dataDir: string | undefined, template?: Blob): Promise<DatabaseHandle> {
-  const { PGlite } = await import('@electric-sql/pglite');
+/** The PGlite calls drizzle and this module make, whichever thread the database runs on. */
+interface PgliteClient {
+  readonly closed: boolean;
+  close(): Promise<void>;
+  dumpDataDir(compression: 'none'): Promise<Blob>;
+}
+
+async function startPglite(dataDir: string | undefined, template: Blob | undefined, thread: PgliteThreading): Promise<{ client: PgliteClient; forDrizzle: PGlite }> {
+  if (thread === 'worker') {
+    const { PgliteThread } = await import('./pglite-thread/pglite-thread-client.ts');
+    const client = await PgliteThread.start({ ...(dataDir === undefined ? {} : { dataDir }), ...(template === undefined ? {} : { template }) });
+    // drizzle's PGlite driver calls `query` and `transaction` (with `query`/`rollback` on the
+    // transaction) and nothing else; the thread client has exactly those (pglite-thread-client.ts).
+    return { client, forDrizzle: client as unknown as PGlite };
+  }
+  const { PGlite: InProcess } = await import('@electric-sql/pglite');
+  const client = dataDir !== undefined ? new InProcess(dataDir) : template === undefined ? new InProcess() : new InProcess({ loadDataDir: template });
+  await client.waitReady;
+  return { client, forDrizzle: client };
+}
+
+async function openPglite(dataDir: string | undefined, template: Blob | undefined, thread: PgliteThreading): Promise<DatabaseHandle> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   const unlock = dataDir === undefined ? () => undefined : lockPgliteDir(dataDir);
-  let client: InstanceType<typeof PGlite>;
+  let client: PgliteClient;
+  let forDrizzle: PGlite;
   try {
-    client = dataDir !== undefined ? new PGlite(dataDir) : template === undefined ? new PGlite() : new PGlite({ loadDataDir: template });
-    await client.waitReady;
+    ({ client, forDrizzle } = await startPglite(dataDir, template, thread));
   } catch (error) {
     unlock();
     throw error;
   }
-  const db = drizzle(client, { schema });
+  const db = drizzle({ client: forDrizzle, schema });
   return {
     db,
     kind: 'pglite',
@@ -102,8 +129,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     case 'postgres':
       return openPostgres(target.url);
     case 'pglite':
-      return openPglite(target.dataDir);
+      return openPglite(target.dataDir, undefined, target.thread ?? 'main');
     case 'pglite-memory':
-      return openPglite(undefined, target.template);
+      return openPglite(undefined, target.template, target.thread ?? 'main');
   }
 }
