@@ -1,6 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from './core/ids.ts';
 import { userPrincipal } from './core/principal.ts';
+import { calls } from './store/schema/calls.ts';
 import { FakeTransport } from './testing/runtime-fakes/index.ts';
 import { createTestUser, startTestApplication, type TestApplication } from './testing/test-application.ts';
 
@@ -37,6 +39,22 @@ describe('joining a call over a realtime transport', () => {
     expect(await app.liveCalls.startCall({ callId, identity: member, transport: new FakeTransport() })).toMatchObject({ ok: false, code: 'call_not_found' });
     await app.http.inject({ method: 'POST', url: `/v1/calls/${callId}/end`, headers: adminOf(app) });
     expect(await app.liveCalls.startCall({ callId, identity, transport: new FakeTransport() })).toMatchObject({ ok: false, code: 'call_not_active' });
+  });
+
+  it('lets an app transport join only app calls, and a Twilio stream only phone calls', async () => {
+    const { callId, tenantId, userId } = await createdCall(app);
+    const identity = userPrincipal({ tenantId, id: userId, role: 'admin' });
+    expect(await app.liveCalls.startCall({ callId, identity, transport: new FakeTransport(), carrier: 'twilio' })).toMatchObject({ ok: false, code: 'call_not_found' });
+    for (const channel of ['twilio', 'twilio-ivr'] as const) {
+      const phone = await createdCall(app);
+      await app.database.db.update(calls).set({ channel }).where(eq(calls.id, phone.callId));
+      // Knowing a phone call's id (and the tenant's key) is not enough to take over its line.
+      expect(await app.liveCalls.startCall({ callId: phone.callId, identity, transport: new FakeTransport() })).toMatchObject({ ok: false, code: 'call_not_found' });
+      expect(await app.liveCalls.startCall({ callId: phone.callId, identity, transport: new FakeTransport(), carrier: 'app' })).toMatchObject({ ok: false, code: 'call_not_found' });
+      const row = await app.database.db.query.calls.findFirst({ where: (c, { eq: equals }) => equals(c.id, phone.callId) });
+      expect(row?.status).toBe('created');
+    }
+    expect(app.liveCalls.size).toBe(0);
   });
 
   it('says which key is missing when the agent’s engine is not configured, and starts nothing', async () => {

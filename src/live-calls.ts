@@ -11,7 +11,7 @@ import type { ToolRegistry } from './services/tools/tool-registry.ts';
 import type { TranscriptUpdates } from './services/webhooks/transcript-updates.ts';
 import type { LiveCalls } from './services/calls.ts';
 import type { Database } from './store/database.ts';
-import type { CallRow } from './store/schema/calls.ts';
+import type { CallChannel, CallRow } from './store/schema/calls.ts';
 import { getCall, transitionCall } from './store/queries/calls.ts';
 import type { CallConnector, StartCallParams, StartCallResult } from './transports/shared/call-connector.ts';
 
@@ -53,6 +53,9 @@ export interface LiveCallRegistryDeps {
   readonly transcriptUpdates?: TranscriptUpdates;
 }
 
+/** Calls whose caller is a phone line: only their Twilio media stream may join them. */
+const PHONE_CHANNELS: ReadonlySet<CallChannel> = new Set(['twilio', 'twilio-ivr']);
+
 function refuse(code: ErrorCode, message: string): StartCallResult {
   return { ok: false, code, message };
 }
@@ -73,11 +76,13 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
     return this.#sessions.size;
   }
 
-  async startCall({ callId, identity, transport }: StartCallParams): Promise<StartCallResult> {
+  async startCall({ callId, identity, transport, carrier = 'app' }: StartCallParams): Promise<StartCallResult> {
     const { db, clock, logger, engines } = this.#deps;
     if (!isUuid(callId)) return refuse('call_not_found', 'Call not found');
     const call = await getCall(db, { tenantId: identity.tenantId, callId });
     if (!call || (identity.role !== 'admin' && call.userId !== identity.userId)) return refuse('call_not_found', 'Call not found');
+    // Not "forbidden": an app client learns nothing about phone calls it may not join.
+    if (PHONE_CHANNELS.has(call.channel) !== (carrier === 'twilio')) return refuse('call_not_found', 'Call not found');
     if (this.#sessions.has(callId)) return refuse('call_already_started', 'This call is already connected');
     if (call.status !== 'created') return refuse('call_not_active', `This call is ${call.status} and cannot be joined`);
     const joinWindowMs = this.#deps.joinWindowMs ?? DEFAULT_CALL_JOIN_WINDOW_MS;

@@ -101,7 +101,7 @@ function twilioConnector(deps: { admission: StreamAdmission; liveCalls: LiveCall
       const { stream } = admitted;
       // The stream proved itself with its token; it acts for the call's tenant and may only join this call.
       const identity: Principal = { tenantId: stream.tenantId, userId: null, role: 'admin', kind: 'api_key', scopes: ['calls'] };
-      const started = await liveCalls.startCall({ callId, identity, transport });
+      const started = await liveCalls.startCall({ callId, identity, transport, carrier: 'twilio' });
       if (!started.ok) {
         logger.warn({ tenantId: stream.tenantId, callId, code: started.code }, 'twilio call could not start');
         if (started.code === 'engine_not_configured') await admission.fail(stream, 'engine_not_configured');

@@ -34,6 +34,12 @@ export interface StartCallParams {
   readonly identity: CallerIdentity;
   /** The caller's side of the call, with the formats the caller declared. Owned by the call from now on. */
   readonly transport: CallTransport;
+  /**
+   * What the caller connects through: an app transport (Socket.IO, WebSocket, WebRTC; the default) joins
+   * only calls made for apps, a Twilio media stream only phone calls. A phone call's audio belongs to
+   * the phone line, whoever else knows its id.
+   */
+  readonly carrier?: 'app' | 'twilio';
 }
 
 /** Why a call could not start; `code` is a stable catalogue code sent to the caller as is. */
