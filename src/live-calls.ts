@@ -143,6 +143,12 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
     return observers;
   }
 
+  /** Why a call on `engine` cannot run here (the message names the missing key), or null when it can. */
+  engineUnavailable(engine: string): string | null {
+    const found = this.#deps.engines(engine);
+    return 'unavailable' in found ? found.unavailable : null;
+  }
+
   /** How a call running here ends (resolves once it has), or `undefined` when this process does not run it. */
   ended(callId: string): Promise<CallEndResult> | undefined {
     return this.#sessions.get(callId)?.ended;

@@ -68,11 +68,18 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
     streamUrl,
     statusCallbackUrl: `${publicUrl}/twilio/status`,
     maxCallDurationS: config.security.maxCallDurationS,
+    engineUnavailable: (engine) => liveCalls.engineUnavailable(engine),
   });
   const ivr = createIvr({ config, db, clock, logger, countOpenCalls: deps.countOpenCalls });
   const http: TwilioHttpDeps = {
     webhooks: { verifier, trustProxy: config.security.trustProxy },
-    inbound: new InboundCalls({ db, clock, logger: telephonyLogger, concurrency: { countOpenCalls: deps.countOpenCalls, max: config.security.maxConcurrentCallsPerTenant } }),
+    inbound: new InboundCalls({
+      db,
+      clock,
+      logger: telephonyLogger,
+      concurrency: { countOpenCalls: deps.countOpenCalls, max: config.security.maxConcurrentCallsPerTenant },
+      engineUnavailable: (engine) => liveCalls.engineUnavailable(engine),
+    }),
     statusCallbacks: new StatusCallbacks({ db, clock, logger: telephonyLogger, liveCalls }),
     outbound,
     phoneNumbers: new PhoneNumbers({ db, clock }),

@@ -411,6 +411,9 @@ beforeAll(async () => {
       TWILIO_ACCOUNT_SID: TEST_TWILIO_ACCOUNT_SID,
       TWILIO_AUTH_TOKEN: TEST_TWILIO_AUTH_TOKEN,
       TWILIO_API_BASE_URL: fakeTwilio.baseUrl,
+      // Phone calls are placed only when their agent's engine can run; nothing here opens it.
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
     },
   });
   await app.http.ready();

@@ -15,6 +15,10 @@ export const twilioTestEnv: Readonly<Record<string, string>> = {
   TWILIO_AUTH_TOKEN: TEST_TWILIO_AUTH_TOKEN,
   TWILIO_ACCOUNT_SID: TEST_TWILIO_ACCOUNT_SID,
   PUBLIC_URL: TEST_PUBLIC_URL,
+  // Phone calls are answered only when their agent's engine can run. Nothing listens here: a test
+  // that really opens the engine spreads this first and points OPENAI_BASE_URL at a fake.
+  OPENAI_API_KEY: 'sk-test',
+  OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
 };
 
 export function newCallSid(): string {

@@ -140,6 +140,27 @@ describe('outbound calls', () => {
   });
 });
 
+describe('outbound calls whose agent cannot run', () => {
+  it('answers 503 engine_not_configured, naming the key, before Twilio is asked (no phone rings into silence)', async () => {
+    const { OPENAI_API_KEY: _key, OPENAI_BASE_URL: _url, ...withoutKey } = twilioTestEnv;
+    const unkeyed = await startTestApplication({ env: { ...withoutKey, TWILIO_API_BASE_URL: fake.baseUrl } });
+    try {
+      const user = await createTestUser(unkeyed, { role: 'admin' });
+      const agent = (await unkeyed.http.inject({ method: 'POST', url: '/v1/agents', headers: user.headers, payload: { name: 'A', shared: true } })).json<{ id: string }>();
+      await unkeyed.http.inject({ method: 'POST', url: '/v1/phone-numbers', headers: user.headers, payload: { number: '+33100000060' } });
+      const before = fake.requests.length;
+      const res = await unkeyed.http.inject({ method: 'POST', url: '/api/calls/outbound', headers: user.headers, payload: { to: callee, agentId: agent.id } });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ code: 'engine_not_configured' });
+      expect(res.json<{ message: string }>().message).toContain('OPENAI_API_KEY');
+      expect(fake.requests.length).toBe(before);
+      expect((await unkeyed.database.db.select().from(calls)).length).toBe(0);
+    } finally {
+      await unkeyed.close();
+    }
+  });
+});
+
 describe('outbound calls without Twilio', () => {
   it('answers 503 not_configured without an account SID, and 502 provider_unavailable when Twilio cannot be reached', async () => {
     const unconfigured = await startTestApplication({ env: { TWILIO_AUTH_TOKEN: TEST_TWILIO_AUTH_TOKEN } });

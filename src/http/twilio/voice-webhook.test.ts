@@ -40,6 +40,24 @@ afterAll(async () => {
 });
 
 describe('incoming call webhook', () => {
+  it('says the line is unavailable and hangs up, creating nothing, when the agent’s engine has no key', async () => {
+    const { OPENAI_API_KEY: _key, OPENAI_BASE_URL: _url, ...withoutKey } = twilioTestEnv;
+    const unkeyed = await startTestApplication({ env: withoutKey });
+    try {
+      const owner = await createTestUser(unkeyed, { role: 'admin' });
+      expect((await unkeyed.http.inject({ method: 'POST', url: '/v1/phone-numbers', headers: owner.headers, payload: { number: realtimeNumber } })).statusCode).toBe(201);
+      const res = await unkeyed.http.inject(twilioPost('/twilio/voice', voiceParams({ to: realtimeNumber, callSid: newCallSid() })));
+      expect(res.statusCode).toBe(200);
+      const verbs = parseTwiml(res.body).children.map((verb) => verb.name);
+      expect(verbs).toEqual(['Say', 'Hangup']);
+      expect(res.body).not.toContain('<Connect');
+      expect((await unkeyed.database.db.select().from(calls)).length).toBe(0);
+      expect((await unkeyed.database.db.select().from(streamTokens)).length).toBe(0);
+    } finally {
+      await unkeyed.close();
+    }
+  });
+
   it('answers a realtime number with <Connect><Stream> to the wss media URL, call id and token as <Parameter>s', async () => {
     const callSid = newCallSid();
     const res = await app.http.inject(twilioPost('/twilio/voice', voiceParams({ to: realtimeNumber, from: '+33698765432', callSid })));

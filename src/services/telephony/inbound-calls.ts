@@ -26,7 +26,12 @@ export type IncomingCallAnswer =
   /** No tenant has this number. */
   | { readonly kind: 'unknown_number' }
   /** The tenant cannot take the call now (no agent, too many calls, this call already handled); say so in `language`. */
-  | { readonly kind: 'unavailable'; readonly tenantId: string; readonly reason: 'no_agent' | 'busy' | 'already_answered'; readonly language: string };
+  | {
+      readonly kind: 'unavailable';
+      readonly tenantId: string;
+      readonly reason: 'no_agent' | 'engine_not_configured' | 'busy' | 'already_answered';
+      readonly language: string;
+    };
 
 export interface InboundCallsDeps {
   readonly db: Database;
@@ -34,6 +39,8 @@ export interface InboundCallsDeps {
   readonly logger: Logger;
   /** The tenant's calls in progress and the cap (`MAX_CONCURRENT_CALLS_PER_TENANT`); omit to take every call. */
   readonly concurrency?: { readonly countOpenCalls: (tenantId: string) => Promise<number>; readonly max: number };
+  /** Why calls on this engine cannot run (the missing key), or null when they can; omit when every engine can. */
+  readonly engineUnavailable?: (engine: string) => string | null;
 }
 
 /**
@@ -61,6 +68,12 @@ export class InboundCalls {
     if (!agent) {
       logger.warn({ tenantId, phoneNumberId: phoneNumber.id }, 'incoming twilio call refused: the number has no agent and the tenant no default agent');
       return { kind: 'unavailable', tenantId, reason: 'no_agent', language: 'en' };
+    }
+    const missing = this.#deps.engineUnavailable?.(agent.engine) ?? null;
+    if (missing !== null) {
+      // Answering with a stream would connect the caller to silence until the stream is refused.
+      logger.error({ tenantId, phoneNumberId: phoneNumber.id, engine: agent.engine, reason: missing }, 'incoming twilio call refused: the agent’s engine is not configured');
+      return { kind: 'unavailable', tenantId, reason: 'engine_not_configured', language: agent.language };
     }
     const retried = await this.#answerAgain(incoming.callSid, tenantId, agent.language);
     if (retried) return retried;

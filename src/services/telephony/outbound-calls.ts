@@ -48,6 +48,8 @@ export interface OutboundCallsDeps {
   readonly statusCallbackUrl: string;
   /** `MAX_CALL_DURATION_SECONDS`: Twilio's own `TimeLimit` on the call, a safety net under the agent's limit. */
   readonly maxCallDurationS: number;
+  /** Why calls on this engine cannot run (the missing key), or null when they can; omit when every engine can. */
+  readonly engineUnavailable?: (engine: string) => string | null;
 }
 
 /**
@@ -71,6 +73,9 @@ export class OutboundCalls {
     const { api } = this.#deps;
     if (api === undefined) throw new AppError('not_configured', 'Outbound calls need TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
     const agent = await this.#agentFor(principal, request.agentId);
+    // Checked before Twilio is asked: otherwise the callee's phone rings and they hear silence.
+    const missing = this.#deps.engineUnavailable?.(agent.engine) ?? null;
+    if (missing !== null) throw new AppError('engine_not_configured', missing);
     const from = await this.#fromNumber(principal.tenantId, agent.id, request.from);
     const { callId, streamToken } = await this.#createCall(principal, request, agent, from);
     const timeLimitS = Math.min(agent.maxDurationS, this.#deps.maxCallDurationS) + 60;
