@@ -34,6 +34,7 @@ import { TranscriptUpdates } from './services/webhooks/transcript-updates.ts';
 import { createTelephony } from './telephony.ts';
 import { attachSocketIo } from './transports/socketio/attach-socket-io.ts';
 import { attachTwilioMediaStream } from './transports/twilio/attach-twilio-media-stream.ts';
+import { answerUnclaimedUpgrades } from './transports/shared/unclaimed-upgrades.ts';
 import { attachWebSocket } from './transports/websocket/attach-websocket.ts';
 import { attachAuraSessionSocket } from './http/aura/socket/attach-aura-session-socket.ts';
 import { attachAuraTestSocket } from './http/aura/socket/attach-aura-test-socket.ts';
@@ -205,6 +206,8 @@ export async function createApplication(config: Config, logger: Logger, override
       logger,
       clock,
     });
+    // An upgrade none of them claims (a wrong path) is answered 404 at once instead of hanging.
+    const stopUnclaimedUpgrades = answerUnclaimedUpgrades(http.server, [socketIo.claims, webSocket.claims, auraSocket.claims, auraTestSocket.claims, twilioMedia.claims]);
     jobs.pool.start();
     retention.start();
     let closing: Promise<void> | undefined;
@@ -216,6 +219,7 @@ export async function createApplication(config: Config, logger: Logger, override
       jobs,
       close() {
         closing ??= (async () => {
+          stopUnclaimedUpgrades();
           await liveCalls.endAll('server_shutdown');
           await socketIo.close();
           await webSocket.close();

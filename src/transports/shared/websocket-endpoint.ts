@@ -35,6 +35,8 @@ export interface WebSocketEndpointOptions<R, A, T> extends RefusalStyle {
 
 export interface WebSocketEndpoint {
   isClosing(): boolean;
+  /** Whether an upgrade to `url` is this endpoint's (whatever it then decides). */
+  claims(url: URL): boolean;
   /** Refuses upgrades from now on (503), stops the keepalive and listening, ends the connections and the server. Idempotent. */
   close(): Promise<void>;
 }
@@ -52,6 +54,7 @@ export function attachWebSocketEndpoint<R, A, T>(httpServer: HttpServer, options
   let closed: Promise<void> | undefined;
   return {
     isClosing,
+    claims: (url) => options.route(url) !== null,
     close() {
       closed ??= (async () => {
         closing = true;

@@ -34,6 +34,8 @@ export type CallServer = Server<ClientToServerEvents, ServerToClientEvents, Reco
 
 export interface SocketIoAttachment {
   readonly io: CallServer;
+  /** Whether an upgrade to `url` is Socket.IO's (its path, `/socket.io/` by default). */
+  readonly claims: (url: URL) => boolean;
   /** Hangs up every call (`server_shutdown`), disconnects every socket and stops the engine. Leaves the HTTP server to its owner. Idempotent. */
   close(): Promise<void>;
 }
@@ -72,8 +74,10 @@ export function attachSocketIo(httpServer: HttpServer, options: SocketIoTranspor
     });
   });
 
+  const path = io.path();
   return {
     io,
+    claims: (url) => url.pathname === path || url.pathname.startsWith(`${path}/`),
     close() {
       if (closing) return Promise.resolve();
       closing = true;

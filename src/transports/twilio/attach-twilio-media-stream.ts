@@ -36,6 +36,8 @@ export interface TwilioMediaAttachment {
   readonly wss: WebSocketServer;
   /** Streams open now. */
   readonly streams: ReadonlySet<TwilioMediaStream>;
+  /** Whether an upgrade to `url` is for a media stream path. */
+  readonly claims: (url: URL) => boolean;
   /** Hangs up every call (`server_shutdown`), closes every stream and stops accepting upgrades. Idempotent. */
   close(): Promise<void>;
 }
@@ -80,6 +82,7 @@ export function attachTwilioMediaStream(httpServer: HttpServer, options: TwilioM
   return {
     wss,
     streams,
+    claims: (url) => context.paths.has(url.pathname),
     close() {
       closed ??= (async () => {
         closing = true;

@@ -38,6 +38,8 @@ export interface WebSocketTransportOptions {
 
 export interface WebSocketAttachment {
   readonly wss: WebSocketServer;
+  /** Whether an upgrade to `url` is this endpoint's. */
+  readonly claims: (url: URL) => boolean;
   /** Hangs up every call (`server_shutdown`), closes every connection (1001) and stops listening for upgrades. Idempotent. */
   close(): Promise<void>;
 }
@@ -78,7 +80,7 @@ export function attachWebSocket(httpServer: HttpServer, options: WebSocketTransp
       await terminateAfter(sockets, clock, CLOSE_WAIT_MS);
     },
   });
-  return { wss, close: () => endpoint.close() };
+  return { wss, claims: (url) => endpoint.claims(url), close: () => endpoint.close() };
 }
 
 /** Authenticates an upgrade to our path; a refusal is logged and answered as HTTP (401, 403, 500). */

@@ -38,6 +38,8 @@ export interface AuraSessionSocketOptions {
 
 export interface AuraSessionSocket {
   readonly wss: WebSocketServer;
+  /** Whether an upgrade to `url` is this endpoint's. */
+  readonly claims: (url: URL) => boolean;
   close(): Promise<void>;
 }
 
@@ -116,7 +118,7 @@ export function attachAuraSessionSocket(httpServer: HttpServer, options: AuraSes
       peers.terminateAll();
     },
   });
-  return { wss, close: () => endpoint.close() };
+  return { wss, claims: (url) => endpoint.claims(url), close: () => endpoint.close() };
 }
 
 type Admission = UpgradeAdmission<{ readonly principal: Principal; readonly session: AuraSessionRow }>;

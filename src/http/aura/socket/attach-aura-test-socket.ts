@@ -26,6 +26,8 @@ export interface AuraTestSocketOptions {
 
 export interface AuraTestSocket {
   readonly wss: WebSocketServer;
+  /** Whether an upgrade to `url` is this endpoint's. */
+  readonly claims: (url: URL) => boolean;
   close(): Promise<void>;
 }
 
@@ -109,7 +111,7 @@ export function attachAuraTestSocket(httpServer: HttpServer, options: AuraTestSo
       return Promise.resolve();
     },
   });
-  return { wss, close: () => endpoint.close() };
+  return { wss, claims: (url) => endpoint.claims(url), close: () => endpoint.close() };
 }
 
 function toText(data: RawData): string {
