@@ -16,7 +16,7 @@ function setup(limits: Partial<TransportLimits> = {}) {
   const connection = new CallerConnection({
     identity: testIdentity,
     connector,
-    wire: { sendError: (e) => errors.push(e), callReleased: (reason) => released.push(reason) },
+    wire: { messageNames: { start: 'start', end: 'end' }, sendError: (e) => errors.push(e), callReleased: (reason) => released.push(reason) },
     limits: resolveLimits(limits),
     clock,
     logger: silentLogger(),

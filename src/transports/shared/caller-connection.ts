@@ -99,7 +99,7 @@ export class CallerConnection {
     const state = this.#state;
     if (this.#gone || state.kind === 'ending') return;
     if (state.kind === 'idle') {
-      this.reportError({ code: 'call_not_active', message: 'No call is running on this connection; send start-call first', recoverable: true });
+      this.reportError({ code: 'call_not_active', message: `No call is running on this connection; send ${this.#params.wire.messageNames.start} first`, recoverable: true });
       return;
     }
     if (!this.#audioBudget.take(data.byteLength)) {
@@ -153,7 +153,7 @@ export class CallerConnection {
     if (request.callId !== null && request.callId !== state.transport.callId) {
       this.reportError({
         code: 'call_not_active',
-        message: `end-call names call ${request.callId}, but the call on this connection is ${state.transport.callId}`,
+        message: `${this.#params.wire.messageNames.end} names call ${request.callId}, but the call on this connection is ${state.transport.callId}`,
         recoverable: true,
       });
       return;

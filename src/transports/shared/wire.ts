@@ -45,6 +45,8 @@ export interface CallWire {
 
 /** The sending half of one connection. Methods never throw. */
 export interface ConnectionWire {
+  /** How this protocol's client names its call start and end, for error messages (`start-call`; `{"type":"start"}`). */
+  readonly messageNames: { readonly start: string; readonly end: string };
   sendError(error: WireError): void;
   /**
    * The call on this connection is over and its transport closed. Socket.IO keeps the socket so the

@@ -46,6 +46,7 @@ function emitEvent(socket: CallSocket, event: OutboundEvent): void {
 /** The connection-level wire: errors; the socket stays connected after a call so the client can start another. */
 export function socketIoConnectionWire(socket: CallSocket, logger: Logger): ConnectionWire {
   return {
+    messageNames: { start: 'start-call', end: 'end-call' },
     sendError(error: WireError): void {
       socket.emit('error', { code: error.code, message: error.message, recoverable: error.recoverable });
     },

@@ -68,7 +68,8 @@ describe('WebSocket garbage from a client', () => {
     harness = await startWebSocketHarness();
     const client = await harness.connect();
     client.ws.send(Buffer.alloc(320));
-    expect(await client.received.next('error')).toMatchObject({ code: 'call_not_active' });
+    // In this protocol's words, not Socket.IO's.
+    expect(await client.received.next('error')).toMatchObject({ code: 'call_not_active', message: 'No call is running on this connection; send {"type":"start"} first' });
     client.sendJson({ type: 'start', callId: 'call-1', inputSampleRate: 44100, outputSampleRate: 22050 });
     const error = (await client.received.next('error')) as { code: string; message: string };
     expect(error.code).toBe('validation_failed');

@@ -43,6 +43,7 @@ function toMessage(event: OutboundEvent): ServerMessage {
 /** The connection-level wire: errors; a finished call closes the connection (1000). */
 export function websocketConnectionWire(ws: WebSocket, logger: Logger): ConnectionWire {
   return {
+    messageNames: { start: '{"type":"start"}', end: '{"type":"end"}' },
     sendError(error: WireError): void {
       sendJson(ws, { type: 'error', code: error.code, message: error.message, recoverable: error.recoverable });
     },
