@@ -102,7 +102,7 @@ describe('a Twilio call to OpenAI Realtime', () => {
     twilio.assertNoProtocolErrors();
   }, 20_000);
 
-  it('barge-in: clear within a frame of speech_started, truncation at the last acknowledged mark, empty phone queue', async () => {
+  it('barge-in: clear right after speech_started, truncation at the last acknowledged mark, empty phone queue', async () => {
     const { fake, client } = await startWorld({ script: { replies: [{ type: 'message', text: 'A long answer that goes on and on.', audioMs: 4000 }] } });
     const { twilio } = client;
     twilio.say(toneAudio(400, pcmu));
@@ -116,7 +116,11 @@ describe('a Twilio call to OpenAI Realtime', () => {
     const clear = twilio.received.find((message) => message.event === 'clear');
     const speechStarted = fake.events.filter((event) => event.direction === 'server' && event.event.type === 'input_audio_buffer.speech_started').at(-1);
     expect(clear !== undefined && speechStarted !== undefined).toBe(true);
-    expect((clear?.atMs ?? 0) - (speechStarted?.atMs ?? 0)).toBeLessThanOrEqual(20);
+    // "Within one frame" is proven exactly, load or not, in twilio-barge-in.test.ts (the clear leaves in the
+    // same turn as the engine's speech_started, on a manual clock). Here, in real time and on a shared
+    // machine, two event loops lie between the stamps, so only the order and a loose bound are checked.
+    expect(clear?.atMs ?? 0).toBeGreaterThanOrEqual(speechStarted?.atMs ?? Number.POSITIVE_INFINITY);
+    expect((clear?.atMs ?? 0) - (speechStarted?.atMs ?? 0)).toBeLessThanOrEqual(250);
 
     const truncation = session.truncations[0];
     expect(truncation?.accepted).toBe(true);
