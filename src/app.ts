@@ -16,6 +16,7 @@ import { LiveCallRegistry } from './live-calls.ts';
 import { createRecordings } from './recordings.ts';
 import { createAura } from './services/aura/create-aura.ts';
 import { callCoachingObserverFactory } from './services/aura/call-coaching-observer.ts';
+import { CallControl } from './services/call-control/call-control.ts';
 import { CallService } from './services/calls.ts';
 import { Companies } from './services/companies/companies.ts';
 import { handlehomeRecordsStep } from './jobs/handlehome/records-step.ts';
@@ -120,6 +121,7 @@ export async function createApplication(config: Config, logger: Logger, override
   const clock = overrides.clock ?? systemClock;
   const database = overrides.database ?? (await openDatabase(databaseTarget(config)));
   let guards: AbuseGuards | undefined;
+  let callControl: CallControl | undefined;
   try {
     if (!overrides.database) await database.migrate();
     const identity = identityOf(config, database, clock, logger);
@@ -143,7 +145,19 @@ export async function createApplication(config: Config, logger: Logger, override
       tools,
       transcriptUpdates: new TranscriptUpdates({ db: database.db, clock, events: webhookEvents }),
     });
-    const calls = new CallService({ db: database.db, clock, liveCalls, joinWindowMs, afterDelete: recordings.afterCallDeleted });
+    // Ends a call whichever instance runs it, over LISTEN/NOTIFY on the shared database (docs/calls.md).
+    const control = new CallControl({
+      db: database.db,
+      clock,
+      logger: logger.child({ component: 'call-control' }),
+      liveCalls,
+      notifications: database,
+      endWaitMs: config.callControl.endWaitMs,
+      endAckMs: config.callControl.endAckMs,
+    });
+    callControl = control;
+    await control.start();
+    const calls = new CallService({ db: database.db, clock, callEnder: control, joinWindowMs, afterDelete: recordings.afterCallDeleted });
     // Analysed calls of agents whose plan names the `handlehome` sink become customers, call records and orders.
     const jobs = createBackgroundJobs({ config, db: database.db, clock, logger, calls, webhookEvents, handlers: [...recordings.handlers], onCallAnalyzed: [handlehomeRecordsStep] });
     const retention = recordings.scheduler(() => {
@@ -156,6 +170,7 @@ export async function createApplication(config: Config, logger: Logger, override
       clock,
       logger,
       liveCalls,
+      callEnder: control,
       countOpenCalls: (tenantId) => openGuards.countOpenCalls(tenantId),
     });
     const smtp = overrides.mailer === undefined && config.mail.smtpUrl !== undefined ? new SmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from }) : undefined;
@@ -237,6 +252,8 @@ export async function createApplication(config: Config, logger: Logger, override
           await retention.stop();
           // Running jobs get JOB_SHUTDOWN_GRACE_MS to finish; the rest are given back to the queue.
           await jobs.pool.stop();
+          // No more requests are served: stop answering other instances before the database goes.
+          await control.stop();
           await openGuards.close();
           smtp?.close();
           if (!overrides.database) await database.close();
@@ -245,6 +262,7 @@ export async function createApplication(config: Config, logger: Logger, override
       },
     };
   } catch (error) {
+    await callControl?.stop();
     await guards?.close();
     if (!overrides.database) await database.close();
     throw error;

@@ -9,7 +9,7 @@ import { DEFAULT_CALL_JOIN_WINDOW_MS, expireUnjoinedCall, isUnjoined } from './s
 import { createStoreCallSink } from './services/call-sink.ts';
 import type { ToolRegistry } from './services/tools/tool-registry.ts';
 import type { TranscriptUpdates } from './services/webhooks/transcript-updates.ts';
-import type { LiveCalls } from './services/calls.ts';
+import type { LiveCalls } from './services/call-control/call-control.ts';
 import type { Database } from './store/database.ts';
 import type { CallChannel, CallRow } from './store/schema/calls.ts';
 import { getCall, transitionCall } from './store/queries/calls.ts';
@@ -62,7 +62,8 @@ function refuse(code: ErrorCode, message: string): StartCallResult {
 
 /**
  * The calls running in this process. As a `CallConnector` it starts a call session when a caller
- * connects to a call it owns; as `LiveCalls` it ends a running call for the REST API.
+ * connects to a call it owns; as `LiveCalls` it ends a running call for call control (the REST API,
+ * Twilio status callbacks, other instances).
  */
 export class LiveCallRegistry implements CallConnector, LiveCalls {
   readonly #deps: LiveCallRegistryDeps;
@@ -152,6 +153,10 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
   /** How a call running here ends (resolves once it has), or `undefined` when this process does not run it. */
   ended(callId: string): Promise<CallEndResult> | undefined {
     return this.#sessions.get(callId)?.ended;
+  }
+
+  runs(callId: string): boolean {
+    return this.#sessions.has(callId);
   }
 
   async end(callId: string, reason: string): Promise<boolean> {

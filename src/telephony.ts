@@ -11,6 +11,7 @@ import type { TwilioHttpDeps } from './http/twilio/deps.ts';
 import type { IvrWebhooks } from './http/twilio-ivr/ivr-webhooks.ts';
 import { createIvr } from './ivr.ts';
 import type { LiveCallRegistry } from './live-calls.ts';
+import type { CallEnder } from './services/call-control/call-control.ts';
 import { InboundCalls } from './services/telephony/inbound-calls.ts';
 import { OutboundCalls } from './services/telephony/outbound-calls.ts';
 import { PhoneNumbers } from './services/telephony/phone-numbers.ts';
@@ -28,6 +29,8 @@ export interface TelephonyDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly liveCalls: LiveCallRegistry;
+  /** Ends a call whichever instance runs it (status callbacks). */
+  readonly callEnder: CallEnder;
   /** The tenant's open calls, as the concurrent-call cap counts them. */
   readonly countOpenCalls: (tenantId: string) => Promise<number>;
 }
@@ -80,7 +83,7 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
       concurrency: { countOpenCalls: deps.countOpenCalls, max: config.security.maxConcurrentCallsPerTenant },
       engineUnavailable: (engine) => liveCalls.engineUnavailable(engine),
     }),
-    statusCallbacks: new StatusCallbacks({ db, clock, logger: telephonyLogger, liveCalls }),
+    statusCallbacks: new StatusCallbacks({ db, clock, logger: telephonyLogger, callEnder: deps.callEnder }),
     outbound,
     phoneNumbers: new PhoneNumbers({ db, clock }),
     streamUrl,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analysisConfigOf, type AnalysisConfig } from './analysis.ts';
+import { callControlConfigOf, callControlProblems, type CallControlConfig } from './call-control.ts';
 import { envIssueMessage } from './env-issues.ts';
 import { identityConfigOf, identityProblems, type IdentityConfig } from './identity.ts';
 import { jobsConfigOf, webhooksConfigOf, type JobsConfig, type WebhooksConfig } from './jobs.ts';
@@ -39,6 +40,8 @@ export interface Config {
   readonly webhooks: WebhooksConfig;
   /** Post-call analysis: default model, request timeout, attempts (docs/analysis.md). */
   readonly analysis: AnalysisConfig;
+  /** Ending a call that another instance runs: how long to wait for it (docs/calls.md). */
+  readonly callControl: CallControlConfig;
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
   readonly openai: {
     readonly apiKey: string | undefined;
@@ -75,7 +78,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
-  const problems = [...identityProblems(e), ...mailProblems(e), ...twilioProblems(e, publicUrl)];
+  const problems = [...identityProblems(e), ...mailProblems(e), ...twilioProblems(e, publicUrl), ...callControlProblems(e)];
   if (problems.length > 0) throw new ConfigError(problems);
   const config: Config = {
     nodeEnv: e.NODE_ENV,
@@ -95,6 +98,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     jobs: jobsConfigOf(e),
     webhooks: webhooksConfigOf(e, e.NODE_ENV),
     analysis: analysisConfigOf(e),
+    callControl: callControlConfigOf(e),
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     openai: {
       apiKey: e.OPENAI_API_KEY,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { identityEnvShape } from './identity.ts';
 import { analysisEnvShape } from './analysis.ts';
+import { callControlEnvShape } from './call-control.ts';
 import { jobsEnvShape } from './jobs.ts';
 import { mailEnvShape } from './mail.ts';
 import { securityEnvShape } from './security.ts';
@@ -51,6 +52,7 @@ export const envSchema = z.object({
   ...mailEnvShape,
   ...jobsEnvShape,
   ...analysisEnvShape,
+  ...callControlEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;

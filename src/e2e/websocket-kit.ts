@@ -27,8 +27,9 @@ interface Waiter {
   readonly resolve: (message: ServerMessage) => void;
 }
 
-export async function connectWebSocket(baseUrl: string): Promise<WebSocketClient> {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/realtime/ws`, { headers: await authHeaders(baseUrl) });
+/** Connects to `baseUrl` with the kit's credential for that server, or with `headers` when given. */
+export async function connectWebSocket(baseUrl: string, headers?: Readonly<Record<string, string>>): Promise<WebSocketClient> {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/realtime/ws`, { headers: headers ?? (await authHeaders(baseUrl)) });
   const messages: ServerMessage[] = [];
   const cursors = new Map<string, number>();
   const waiters = new Set<Waiter>();

@@ -5,19 +5,14 @@ import { newId } from '../core/ids.ts';
 import type { Principal } from '../core/principal.ts';
 import type { Database } from '../store/database.ts';
 import { getAgent, resolveDefaultAgent } from '../store/queries/agents.ts';
-import { createCall, deleteCall, getCall, listCalls, transitionCall } from '../store/queries/calls.ts';
+import { createCall, deleteCall, getCall, listCalls } from '../store/queries/calls.ts';
 import { listTranscript } from '../store/queries/transcript-items.ts';
 import type { AgentRow } from '../store/schema/agents.ts';
 import type { AgentSnapshot, CallChannel, CallDirection, CallRow } from '../store/schema/calls.ts';
 import type { TranscriptItemRow } from '../store/schema/transcript-items.ts';
 import { resolveActingUser } from './acting-user.ts';
+import type { CallEnder } from './call-control/call-control.ts';
 import { DEFAULT_CALL_JOIN_WINDOW_MS, withJoinExpiry } from './call-expiry.ts';
-
-/** The runtime's view of calls live in this process: ending one goes through its session. */
-export interface LiveCalls {
-  /** Ends the live session of this call if this process runs it; resolves `false` when it does not. */
-  end(callId: string, reason: string): Promise<boolean>;
-}
 
 export function snapshotAgent(agent: AgentRow): AgentSnapshot {
   return {
@@ -58,7 +53,8 @@ export interface ListCallsParams {
 export interface CallServiceDeps {
   readonly db: Database;
   readonly clock: Clock;
-  readonly liveCalls: LiveCalls;
+  /** Ends a call whichever instance runs it (`CallControl`). */
+  readonly callEnder: CallEnder;
   /** `CALL_JOIN_WINDOW_SECONDS` in ms: a call still `created` after it is shown as (and marked) `expired`. */
   readonly joinWindowMs?: number;
   /**
@@ -140,17 +136,13 @@ export class CallService {
 
   /**
    * Ends a call and returns it with its transcript. Idempotent: ending an ended call returns it as it
-   * is. A call live in this process is ended through its session, which stores its last turn first.
+   * is. A live call is ended through its session, in this process or the instance that runs it, which
+   * stores its last turn first; only a call no instance runs is ended in the store directly.
    */
   async end(principal: Principal, callId: string, reason: string): Promise<{ call: CallRow; transcript: TranscriptItemRow[] }> {
-    const { db, clock, liveCalls } = this.#deps;
+    const { db, callEnder } = this.#deps;
     const call = await this.get(principal, callId);
-    if (!isTerminalStatus(call.status)) {
-      const endedLive = await liveCalls.end(callId, reason);
-      if (!endedLive) {
-        await transitionCall(db, { tenantId: principal.tenantId, callId, to: 'ended', reason, at: new Date(clock.nowMs()) });
-      }
-    }
+    if (!isTerminalStatus(call.status)) await callEnder.end({ tenantId: principal.tenantId, callId, reason });
     const current = await this.get(principal, callId);
     return { call: current, transcript: await listTranscript(db, { tenantId: principal.tenantId, callId }) };
   }

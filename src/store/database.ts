@@ -14,7 +14,26 @@ export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 /** A transaction handle is usable wherever a `Database` is. */
 export type Executor = Database;
 
-export interface DatabaseHandle {
+/** Stops a subscription made with `listen`; idempotent. */
+export type Unlisten = () => Promise<void>;
+
+/**
+ * PostgreSQL `LISTEN`/`NOTIFY` on the shared database: a notification reaches every listener of its
+ * channel on this database, in this process and in every other one (PGlite: every application sharing
+ * the handle). Delivery is at most once and only to listeners subscribed when it is sent; payloads are
+ * text, at most 8000 bytes. A channel name is a lower-case SQL identifier.
+ */
+export interface Notifications {
+  /**
+   * Subscribes to `channel`; resolves once notifications are being received. `onPayload` must not
+   * throw (it runs outside any caller's stack).
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<Unlisten>;
+  /** Sends `payload` to every listener of `channel`, committed at once (never part of a transaction). */
+  notify(channel: string, payload: string): Promise<void>;
+}
+
+export interface DatabaseHandle extends Notifications {
   readonly db: Database;
   readonly kind: 'pglite' | 'postgres';
   /** Applies pending migrations; safe to call from several processes at once on PostgreSQL. */
@@ -39,6 +58,12 @@ export type DatabaseTarget =
   | { readonly kind: 'pglite-memory'; readonly template?: Blob; readonly thread?: PgliteThreading };
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** `stop` run at most once, however often the returned function is called. */
+function onceOnly(stop: () => Promise<void>): Unlisten {
+  let stopping: Promise<void> | undefined;
+  return () => (stopping ??= stop());
+}
 
 /** Arbitrary constant: the advisory lock key that serialises migrations across processes. */
 const migrationLockKey = 7_340_211;
@@ -65,6 +90,14 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
     async ping() {
       await db.execute(sql`select 1`);
     },
+    // postgres.js listens on a connection of its own, re-subscribing when it reconnects.
+    async listen(channel, onPayload) {
+      const subscription = await client.listen(channel, onPayload);
+      return onceOnly(() => subscription.unlisten());
+    },
+    async notify(channel, payload) {
+      await client.notify(channel, payload);
+    },
     async close() {
       await client.end({ timeout: 5 });
     },
@@ -76,6 +109,8 @@ interface PgliteClient {
   readonly closed: boolean;
   close(): Promise<void>;
   dumpDataDir(compression: 'none'): Promise<Blob>;
+  query(sql: string, params: unknown[]): Promise<unknown>;
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 async function startPglite(dataDir: string | undefined, template: Blob | undefined, thread: PgliteThreading): Promise<{ client: PgliteClient; forDrizzle: PGlite }> {
@@ -114,6 +149,19 @@ async function openPglite(dataDir: string | undefined, template: Blob | undefine
     },
     async ping() {
       await db.execute(sql`select 1`);
+    },
+    // One connection for all: a notification is delivered to every callback of its channel, the sender's
+    // too. A callback of its own per subscription: both clients keep callbacks in a set.
+    async listen(channel, onPayload) {
+      const unlisten = await client.listen(channel, (payload) => {
+        onPayload(payload);
+      });
+      return onceOnly(async () => {
+        if (!client.closed) await unlisten();
+      });
+    },
+    async notify(channel, payload) {
+      await client.query('select pg_notify($1, $2)', [channel, payload]);
     },
     async close() {
       if (!client.closed) await client.close();

@@ -112,7 +112,7 @@ describe('twilio status callbacks', () => {
 
   it('logs an unknown call without its numbers', async () => {
     const { logger, lines } = capturingLogger();
-    const callbacks = new StatusCallbacks({ db: app.database.db, clock: systemClock, logger, liveCalls: { end: () => Promise.resolve(false) } });
+    const callbacks = new StatusCallbacks({ db: app.database.db, clock: systemClock, logger, callEnder: { end: () => Promise.resolve({ kind: 'already_over' }) } });
     expect(await callbacks.apply({ callSid: newCallSid(), status: 'completed' })).toEqual({ kind: 'unknown_call' });
     expect(lines().map((line) => line.msg)).toEqual(['twilio status callback for an unknown call ignored']);
   });

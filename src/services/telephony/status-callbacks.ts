@@ -1,10 +1,8 @@
-import { isTerminalStatus } from '../../core/call-lifecycle.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Database } from '../../store/database.ts';
-import { getCall, transitionCall } from '../../store/queries/calls.ts';
 import { lockTelephonyCallForWebhook, updateTelephonyCall, type TelephonyCallChanges } from '../../store/queries/telephony-calls.ts';
-import type { LiveCalls } from '../calls.ts';
+import type { CallEnder } from '../call-control/call-control.ts';
 
 /** Twilio's `CallStatus` values (protocols.md §4.6). */
 export const twilioCallStatuses = ['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled'] as const;
@@ -46,7 +44,8 @@ export interface StatusCallbacksDeps {
   readonly db: Database;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly liveCalls: LiveCalls;
+  /** Ends a call whichever instance runs it (`CallControl`). */
+  readonly callEnder: CallEnder;
 }
 
 /**
@@ -85,21 +84,21 @@ export class StatusCallbacks {
       logger.warn({ status: callback.status, byCallId: callback.callId !== undefined }, 'twilio status callback for an unknown call ignored');
       return { kind: 'unknown_call' };
     }
-    await this.#settleCall(applied.tenantId, applied.callId, applied.providerStatus, at);
+    await this.#settleCall(applied.tenantId, applied.callId, applied.providerStatus);
     return { kind: 'applied', ...applied };
   }
 
-  /** Ends or fails the call record when the phone call is over and the call is not over yet. */
-  async #settleCall(tenantId: string, callId: string, providerStatus: string, at: Date): Promise<void> {
+  /**
+   * Ends or fails the call when the phone call is over and the call is not over yet: a live call through
+   * its session, on whichever instance runs it; otherwise the record.
+   */
+  async #settleCall(tenantId: string, callId: string, providerStatus: string): Promise<void> {
     if (!isFinal(providerStatus)) return;
-    const { db, liveCalls, logger } = this.#deps;
-    const call = await getCall(db, { tenantId, callId });
-    if (!call || isTerminalStatus(call.status)) return;
+    const { callEnder, logger } = this.#deps;
     const reason = `twilio_${providerStatus.replace('-', '_')}`;
-    if (await liveCalls.end(callId, reason)) return;
-    const to = providerStatus === 'completed' ? 'ended' : 'failed';
-    const result = await transitionCall(db, { tenantId, callId, to, reason, at });
-    if (result.ok) logger.info({ tenantId, callId, status: to, reason }, 'call closed by twilio status callback');
+    const fallbackStatus = providerStatus === 'completed' ? 'ended' : 'failed';
+    const outcome = await callEnder.end({ tenantId, callId, reason, fallbackStatus });
+    if (outcome.kind === 'ended_in_store') logger.info({ tenantId, callId, status: outcome.status, reason }, 'call closed by twilio status callback');
   }
 }
 
