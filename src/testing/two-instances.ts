@@ -56,8 +56,17 @@ export async function startTwoInstances(fakeOptions: FakeRealtimeOptions, env: R
     OPENAI_BASE_URL: fake.baseUrl,
     ...env,
   };
-  const a = await startInstance(shared, database);
-  const b = await startInstance(shared, database);
+  const started: TestInstance[] = [];
+  try {
+    started.push(await startInstance(shared, database));
+    started.push(await startInstance(shared, database));
+  } catch (error) {
+    for (const instance of started) await instance.app.close();
+    await fake.close();
+    await database.close();
+    throw error;
+  }
+  const [a, b] = started as [TestInstance, TestInstance];
   return {
     database,
     fake,
