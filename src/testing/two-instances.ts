@@ -44,7 +44,7 @@ async function startInstance(env: Record<string, string>, database: DatabaseHand
   };
 }
 
-/** Instances A and B (same configuration, `env` added), the fake upstream scripted with `fakeOptions`. */
+/** Instances A and B (same configuration, `env` added; the engine always on the fake), the fake upstream scripted with `fakeOptions`. */
 export async function startTwoInstances(fakeOptions: FakeRealtimeOptions, env: Record<string, string> = {}): Promise<TwoInstances> {
   const database = await openTestDatabase();
   const fake = await startFakeOpenAIRealtime(fakeOptions);
@@ -52,9 +52,10 @@ export async function startTwoInstances(fakeOptions: FakeRealtimeOptions, env: R
     NODE_ENV: 'test',
     JWT_SECRET: testJwtSecret,
     REDIS_KEY_PREFIX: `sbtest:${randomUUID()}:`,
+    ...env,
+    // The fake upstream wins over an env that points the engine elsewhere (e.g. `twilioTestEnv`).
     OPENAI_API_KEY: FAKE_OPENAI_API_KEY,
     OPENAI_BASE_URL: fake.baseUrl,
-    ...env,
   };
   const started: TestInstance[] = [];
   try {
