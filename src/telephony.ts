@@ -4,6 +4,7 @@
  * `CallSid`) and runs its call through the live-call registry. Part of the composition root.
  */
 import type { Config } from './config/config.ts';
+import { isLoopbackUrl } from './config/twilio.ts';
 import type { Clock } from './core/clock.ts';
 import type { Logger } from './core/logger.ts';
 import type { Principal } from './core/principal.ts';
@@ -44,12 +45,18 @@ export interface Telephony {
 }
 
 /** Says at start-up what Twilio will do with this configuration; loudly when webhooks are not verified. */
-function reportTwilio(config: Config, logger: Logger): void {
+export function reportTwilio(config: Config, logger: Logger): void {
   const { authToken, accountSid } = config.twilio;
   if (authToken === undefined && config.nodeEnv === 'production') {
     logger.error('TWILIO_AUTH_TOKEN is not set: every Twilio webhook and media stream is refused (503/403) until it is');
   } else if (authToken === undefined) {
     logger.warn('TWILIO_AUTH_TOKEN is not set: Twilio webhooks and media streams are accepted WITHOUT signature checks (development only; production refuses them)');
+  } else if (isLoopbackUrl(config.http.publicUrl)) {
+    // Signatures cover the URL Twilio requested, rebuilt from PUBLIC_URL: a localhost one never matches.
+    logger.warn(
+      { publicUrl: config.http.publicUrl },
+      'TWILIO_AUTH_TOKEN is set but PUBLIC_URL is a localhost address: every Twilio webhook and media stream will fail its signature check (403); set PUBLIC_URL to the https address Twilio calls',
+    );
   }
   if (accountSid === undefined) logger.info('TWILIO_ACCOUNT_SID is not set: outbound phone calls answer 503 not_configured');
 }

@@ -44,6 +44,20 @@ export function twilioProblems(e: TwilioEnv, publicUrl: string): string[] {
   return problems;
 }
 
+/**
+ * Whether `url` names this machine (`localhost`, `*.localhost`, `127.0.0.0/8`, `::1`). Twilio signs the URL
+ * it requested, which is never such an address, so with a token set every webhook would fail its check.
+ */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
 export function twilioConfigOf(e: TwilioEnv): TwilioConfig {
   return { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, apiBaseUrl: e.TWILIO_API_BASE_URL.replace(/\/+$/, '') };
 }

@@ -18,6 +18,7 @@ export interface ResolvedOptions {
   readonly recordAudioEvents: boolean;
   readonly onEvent: ((event: ObservedEvent) => void) | null;
   readonly clock: Clock;
+  readonly port: number;
 }
 
 export const realMaxSessionDurationMs = 60 * 60 * 1000;
@@ -42,5 +43,6 @@ export function resolveOptions(options: FakeRealtimeOptions): ResolvedOptions {
     recordAudioEvents: options.recordAudioEvents ?? true,
     onEvent: options.onEvent ?? null,
     clock: options.clock ?? systemClock,
+    port: options.port ?? 0,
   };
 }

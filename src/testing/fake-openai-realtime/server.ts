@@ -73,7 +73,7 @@ class FakeRealtimeServerImpl implements FakeRealtimeServer {
   listen(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#http.once('error', reject);
-      this.#http.listen(0, '127.0.0.1', () => {
+      this.#http.listen(this.#options.port, '127.0.0.1', () => {
         this.#port = (this.#http.address() as AddressInfo).port;
         resolve();
       });

@@ -117,6 +117,8 @@ export interface FakeRealtimeOptions {
   /** Sees every event the fake sends or receives, kept or not (audio payloads as sent). */
   readonly onEvent?: (event: ObservedEvent) => void;
   readonly clock?: Clock;
+  /** Port to listen on (127.0.0.1). Default 0: an ephemeral port, read back from `port`. */
+  readonly port?: number;
 }
 
 export interface ReceivedClientEvent {
