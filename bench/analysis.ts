@@ -7,12 +7,12 @@
  * Run alone with `npx tsx bench/analysis.ts`; `runAnalysisBench()` is what `npm run bench` calls.
  */
 
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { createSpeechAnalyser } from '../src/analysis/speech-analyser.ts';
 import { loadFixtureSamples, loadManifest } from '../src/testing/analysis-fixtures.ts';
+import { resultsPath, writeBenchResult } from './bench-result.ts';
+import { quantileOfSorted } from './latency-stats.ts';
 
 export interface AnalysisBenchResult {
   readonly benchmark: 'analysis';
@@ -33,7 +33,7 @@ export interface AnalysisBenchResult {
   readonly target: 0.005;
 }
 
-const DEFAULT_OUTPUT = join(dirname(fileURLToPath(import.meta.url)), 'results', 'analysis.json');
+const DEFAULT_OUTPUT = resultsPath('analysis.json');
 const FRAME = 320;
 
 function cpuMicros(): number {
@@ -71,7 +71,7 @@ export async function runAnalysisBench(options: { passes?: number; outputPath?: 
     factors.push(cpuSeconds / audioSeconds);
   }
   factors.sort((a, b) => a - b);
-  const median = factors[Math.floor(factors.length / 2)] ?? 0;
+  const median = quantileOfSorted(factors, 0.5) ?? 0;
   const result: AnalysisBenchResult = {
     benchmark: 'analysis',
     startedAt: new Date().toISOString(),
@@ -90,11 +90,7 @@ export async function runAnalysisBench(options: { passes?: number; outputPath?: 
   };
   process.stdout.write(`analysis: real-time factor ${result.realtimeFactor} CPU s per audio s (best ${result.bestRealtimeFactor}), ${result.streamsPerCore} streams per core\n`);
   const output = options.outputPath === undefined ? DEFAULT_OUTPUT : options.outputPath;
-  if (output !== null) {
-    await mkdir(dirname(output), { recursive: true });
-    await writeFile(`${output}.tmp`, `${JSON.stringify(result, null, 2)}\n`);
-    await rename(`${output}.tmp`, output);
-  }
+  if (output !== null) await writeBenchResult(output, result);
   return result;
 }
 

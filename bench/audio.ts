@@ -5,16 +5,16 @@
  * machine) with the fastest batch beside it.
  */
 
-import { rename, mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createAudioConverter } from '../src/audio/converter.ts';
 import { type AudioFormat, bytesForMs } from '../src/audio/format.ts';
 import { mulawDecode, mulawEncode } from '../src/audio/g711.ts';
 import { Resampler } from '../src/audio/resampler.ts';
 import { generateTone } from '../src/audio/spectrum.ts';
+import { resultsPath, writeBenchResult } from './bench-result.ts';
+import { quantileOfSorted } from './latency-stats.ts';
 
 /** One measured operation. */
 export interface AudioBenchCase {
@@ -56,7 +56,7 @@ export interface AudioBenchOptions {
 const FRAME_MS = 20;
 const WARMUP_MS = 150;
 const BATCH_FRAMES = 50;
-const DEFAULT_OUTPUT = join(dirname(fileURLToPath(import.meta.url)), 'results', 'audio.json');
+const DEFAULT_OUTPUT = resultsPath('audio.json');
 
 /** Every step writes into buffers or resampler state it owns, so the JIT cannot drop the work. */
 function timeCase(name: string, measureMs: number, step: () => unknown): AudioBenchCase {
@@ -70,7 +70,7 @@ function timeCase(name: string, measureMs: number, step: () => unknown): AudioBe
     batches.push(Number(process.hrtime.bigint() - started) / BATCH_FRAMES);
   }
   batches.sort((a, b) => a - b);
-  const nsPerFrame = batches[Math.floor(batches.length / 2)] ?? 0;
+  const nsPerFrame = quantileOfSorted(batches, 0.5) ?? 0;
   return {
     name,
     frames: batches.length * BATCH_FRAMES,
@@ -164,15 +164,8 @@ export async function runAudioBench(options: AudioBenchOptions = {}): Promise<Au
     cases,
   };
   const outputPath = options.outputPath === undefined ? DEFAULT_OUTPUT : options.outputPath;
-  if (outputPath !== null) await writeResult(outputPath, result);
+  if (outputPath !== null) await writeBenchResult(outputPath, result);
   return result;
-}
-
-async function writeResult(path: string, result: AudioBenchResult): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(result, null, 2)}\n`);
-  await rename(temporary, path);
 }
 
 function printTable(result: AudioBenchResult): void {

@@ -14,8 +14,8 @@
 import type { PhoneCallResult } from './phone-client.ts';
 import { PHONE_FRAME_BYTES } from './phone-frames.ts';
 import type { PhoneUpstreamSession } from './phone-upstream.ts';
-import { latencyStats, type LatencyStats } from './relay-analysis.ts';
-import type { ClockAlignment } from './relay-process.ts';
+import { latencyStats, type LatencyStats } from './latency-stats.ts';
+import type { ClockAlignment } from './bench-process.ts';
 
 const inside = (at: number, window: Window): boolean => at >= window.fromMs && at <= window.toMs;
 

@@ -13,23 +13,21 @@
  * 3. what the server sends is checked as Twilio would (anything but media/mark/clear for this stream is
  *    a 31924 protocol error), played in real time, and each mark echoed once the audio before it played.
  *
- * IPC with the parent:
- * - `{ type: 'ping', id }` → `{ type: 'pong', id, atMs }` (clock alignment, relay-process.ts);
+ * IPC with the parent (caller-child.ts):
  * - `{ type: 'run', baseUrl, numbers, durationMs, setupConcurrency }` → calls are set up (at most
  *   `setupConcurrency` at a time, streaming silence meanwhile); once all stream,
  *   `{ type: 'started', callIds, windowStartAtMs }`; callers speak until `windowStartAtMs + durationMs`,
  *   then `PLAYOUT_MS` of silence lets the last replies play, then `{ type: 'streamed', windowEndAtMs }`;
  * - `{ type: 'hangup' }` → every call hangs up (`stop`, clean close) → `{ type: 'done', calls, stats }`.
  */
-import { systemClock, type Clock } from '../src/core/clock.ts';
 import { twilioSignatureOf } from '../src/services/telephony/twilio-signature.ts';
 import { toneAudio } from '../src/testing/fake-openai-realtime/index.ts';
 import { connectFakeTwilioMedia, type ConnectedFakeTwilio } from '../src/testing/fake-twilio-media/index.ts';
 import { connectStreamOf } from '../src/testing/twiml-parser.ts';
 import { newCallSid, TEST_PUBLIC_URL, TEST_TWILIO_AUTH_TOKEN, voiceParams } from '../src/testing/twilio-webhooks.ts';
+import { benchClock, describeError, nowMs, ProcessMonitor, type ProcessStats } from './bench-process.ts';
+import { BURST_MS, PERIOD_MS, PLAYOUT_MS, serveCallers, streamedThenHangUp } from './caller-child.ts';
 import { frameNumberAt, numberFrame, PHONE_FRAME_BYTES } from './phone-frames.ts';
-import { BURST_MS, PERIOD_MS, PLAYOUT_MS } from './relay-client.ts';
-import { answerPing, describeError, nowMs, ProcessMonitor, type ProcessStats } from './relay-process.ts';
 
 const FRAME_MS = 20;
 const MULAW_SILENCE = 0xff;
@@ -79,9 +77,6 @@ export type PhoneChildMessage =
   | { readonly type: 'streamed'; readonly windowEndAtMs: number }
   | { readonly type: 'done'; readonly calls: PhoneCallResult[]; readonly stats: ProcessStats }
   | { readonly type: 'failed'; readonly message: string };
-
-/** Sub-millisecond stamps (the same expression as the server's and the upstream's) on real timers. */
-const benchClock: Clock = { nowMs, setTimer: (delayMs, fn) => systemClock.setTimer(delayMs, fn) };
 
 /** 1 s of 440 Hz tone in μ-law, cut into 20 ms frames by position in the burst. */
 const burst = toneAudio(BURST_MS, { type: 'audio/pcmu' });
@@ -234,8 +229,6 @@ function finish(call: LiveCall, hungUp: boolean): PhoneCallResult {
   return result;
 }
 
-let hangup: () => void = () => undefined;
-
 async function run(baseUrl: string, numbers: readonly string[], durationMs: number, setupConcurrency: number): Promise<void> {
   const setupStart = nowMs();
   const calls = await pool(numbers.length, setupConcurrency, (index) => startCall(baseUrl, numbers[index] ?? '', index));
@@ -249,11 +242,7 @@ async function run(baseUrl: string, numbers: readonly string[], durationMs: numb
   // Speech for `durationMs`, then line silence while the last replies play out (and their marks are echoed).
   await new Promise((resolve) => setTimeout(resolve, durationMs + PLAYOUT_MS));
   const stats = monitor.stop();
-  const hungUp = new Promise<void>((resolve) => {
-    hangup = resolve;
-  });
-  send({ type: 'streamed', windowEndAtMs: nowMs() });
-  await hungUp;
+  await streamedThenHangUp({ type: 'streamed', windowEndAtMs: nowMs() } satisfies PhoneChildMessage);
   const results = await Promise.all(
     calls.map(async (call) => {
       const { twilio, closed } = call.connection;
@@ -275,18 +264,5 @@ async function run(baseUrl: string, numbers: readonly string[], durationMs: numb
 }
 
 if (process.env.PHONE_BENCH_CLIENT === '1') {
-  process.on('message', (message: PhoneParentMessage) => {
-    if (answerPing(message)) return;
-    if (message.type === 'hangup') {
-      hangup();
-      return;
-    }
-    if (message.type !== 'run') return;
-    run(message.baseUrl, message.numbers, message.durationMs, message.setupConcurrency).catch((error: unknown) => {
-      send({ type: 'failed', message: describeError(error) });
-    });
-  });
-  process.on('disconnect', () => {
-    process.exit(0);
-  });
+  serveCallers((message: Extract<PhoneParentMessage, { type: 'run' }>) => run(message.baseUrl, message.numbers, message.durationMs, message.setupConcurrency));
 }

@@ -8,8 +8,9 @@ import type { PhoneFlows } from './phone-analysis.ts';
 import type { PhoneCallResult } from './phone-client.ts';
 import type { StageSplit } from './phone-stages.ts';
 import type { PhoneUpstreamSession } from './phone-upstream.ts';
-import { latencyStats, type LatencyStats } from './relay-analysis.ts';
-import { round, type ClockAlignment, type ProcessStats } from './relay-process.ts';
+import { levelLineHead, machineLoadOf, serverPerCallOf, type LevelProcesses, type MachineLoad, type ServerPerCall } from './bench-level.ts';
+import { round, type ClockAlignment } from './bench-process.ts';
+import { latencyStats, type LatencyStats } from './latency-stats.ts';
 
 export interface PhoneLevelResult extends PhoneFlows {
   readonly concurrentCalls: number;
@@ -40,14 +41,9 @@ export interface PhoneLevelResult extends PhoneFlows {
   readonly samples: string[];
   readonly endReasons: Record<string, number>;
   /** Each process over the window (first frame of the window to the end of the last reply's playout). */
-  readonly processes: { readonly server: ProcessStats; readonly upstream: ProcessStats | null; readonly callers: ProcessStats };
-  /** Cores the whole machine kept busy over the window (/proc/stat), and how much was other jobs, not the bench. */
-  readonly machine: { readonly busyCoresBefore: number | null; readonly busyCores: number; readonly otherCores: number } | null;
-  readonly serverPerCall: {
-    readonly cpuMsPerCallSecond: number;
-    readonly percentOfOneCore: number;
-    readonly liveHeapKiB: number;
-    readonly liveExternalKiB: number;
+  readonly processes: LevelProcesses;
+  readonly machine: MachineLoad | null;
+  readonly serverPerCall: ServerPerCall & {
     /** RSS with the calls live minus before them (includes PGlite's WebAssembly memory and allocator slack). */
     readonly rssKiB: number;
   };
@@ -73,7 +69,7 @@ export interface LevelInputs {
   readonly streams: ReadonlyMap<string, TwilioStreamStats>;
   readonly problems: ReadonlyMap<string, number>;
   readonly over: { readonly notOver: number; readonly endReasons: Record<string, number> };
-  readonly processes: { readonly server: ProcessStats; readonly upstream: ProcessStats | null; readonly callers: ProcessStats };
+  readonly processes: LevelProcesses;
   readonly busyCores: number | null;
   readonly busyCoresBefore: number | null;
   readonly memory: { readonly before: MemorySample; readonly live: MemorySample };
@@ -128,8 +124,6 @@ export function levelResult(input: LevelInputs): PhoneLevelResult {
     flows.assistant.framesLostInWindow +
     flows.assistant.mediaDuplicated +
     flows.assistant.mediaUnnumbered;
-  const server = processes.server;
-  const ownCores = (server.percentOfOneCore + (processes.upstream?.percentOfOneCore ?? 0) + processes.callers.percentOfOneCore) / 100;
   const stats = [...streams.values()];
   return {
     concurrentCalls: calls,
@@ -156,15 +150,9 @@ export function levelResult(input: LevelInputs): PhoneLevelResult {
     ].slice(0, 8),
     endReasons: input.over.endReasons,
     processes,
-    machine:
-      input.busyCores === null
-        ? null
-        : { busyCoresBefore: input.busyCoresBefore, busyCores: round(input.busyCores, 2), otherCores: round(Math.max(0, input.busyCores - ownCores), 2) },
+    machine: machineLoadOf(input.busyCores, input.busyCoresBefore, processes),
     serverPerCall: {
-      cpuMsPerCallSecond: round((server.cpuUserMs + server.cpuSystemMs) / ((calls * server.wallMs) / 1000)),
-      percentOfOneCore: round(server.percentOfOneCore / calls, 2),
-      liveHeapKiB: round((memory.live.heapUsed - memory.before.heapUsed) / 1024 / calls, 1),
-      liveExternalKiB: round((memory.live.external - memory.before.external) / 1024 / calls, 1),
+      ...serverPerCallOf(processes.server, calls, memory),
       rssKiB: round((memory.live.rss - memory.before.rss) / 1024 / calls, 1),
     },
     clean: errorCount === 0 && lost === 0,
@@ -174,16 +162,12 @@ export function levelResult(input: LevelInputs): PhoneLevelResult {
   };
 }
 
+const LABELS = { bench: 'phone', up: 'phone→upstream', down: 'upstream→phone', callers: 'phones' } as const;
+
 export function printLevel(level: PhoneLevelResult): void {
-  const u = level.phoneToUpstream;
-  const d = level.upstreamToPhone;
-  const p = level.processes;
   process.stdout.write(
-    `phone ${String(level.concurrentCalls).padStart(3)} calls: phone→upstream p50 ${String(u.p50Ms)} p99 ${String(u.p99Ms)} max ${String(u.maxMs)} ms | ` +
-      `upstream→phone p50 ${String(d.p50Ms)} p99 ${String(d.p99Ms)} max ${String(d.maxMs)} ms | ` +
-      `cpu server ${String(p.server.percentOfOneCore)}% upstream ${String(p.upstream?.percentOfOneCore)}% phones ${String(p.callers.percentOfOneCore)}% | ` +
-      `loop delay p99 server ${String(p.server.eventLoopDelay.p99Ms)} upstream ${String(p.upstream?.eventLoopDelay.p99Ms)} phones ${String(p.callers.eventLoopDelay.p99Ms)} ms | ` +
-      `other load ${String(level.machine?.otherCores)} cores | lost in window ${String(level.caller.framesLostInWindow)} / ${String(level.assistant.framesLostInWindow)} frames | ` +
+    levelLineHead(LABELS, level, level.phoneToUpstream, level.upstreamToPhone) +
+      `lost in window ${String(level.caller.framesLostInWindow)} / ${String(level.assistant.framesLostInWindow)} frames | ` +
       `padded ${String(level.caller.framesPaddedByServer)} frames | calls with clear ${String(level.assistant.callsWithClear)}, frames cut ${String(level.assistant.framesCutByBargeIn)} | ` +
       `turns ${String(level.turns.responsesDone)} | clean ${String(level.clean)} | errors ${JSON.stringify(level.protocolErrors)}\n`,
   );

@@ -8,31 +8,19 @@ import { pino, type Logger } from 'pino';
 import type { Application } from '../src/app.ts';
 import { calls as callsTable } from '../src/store/schema/calls.ts';
 import type { DatabaseHandle } from '../src/store/database.ts';
-import { FAKE_OPENAI_API_KEY } from '../src/testing/fake-openai-realtime/index.ts';
 import { createTestUser } from '../src/testing/test-application.ts';
 import { twilioTestEnv } from '../src/testing/twilio-webhooks.ts';
 import type { TwilioStreamStats } from '../src/transports/twilio/twilio-media-stream.ts';
+import { callBenchServerEnv } from './bench-server.ts';
 import { phoneAgentInstructions } from './phone-upstream.ts';
 
-const UNLIMITED = '1000000';
-
 /**
- * Silent logs, the fake upstream's key, a fixed JWT secret, Twilio configured as in the tests
+ * The call benchmarks' server configuration (bench-server.ts: silent logs, abuse limits lifted, so one
+ * tenant's numbers take every call, all from one address) with Twilio configured as in the tests
  * (TWILIO_AUTH_TOKEN set, so every webhook and media upgrade is really verified; PUBLIC_URL
- * https://voice.switchboard.test, which the phones sign and the TwiML points at), and the abuse limits
- * lifted: one tenant's numbers take every call, all from one address.
+ * https://voice.switchboard.test, which the phones sign and the TwiML points at).
  */
-export const PHONE_BENCH_ENV = {
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  JWT_SECRET: 'switchboard-phone-bench-jwt-secret-0123456789',
-  OPENAI_API_KEY: FAKE_OPENAI_API_KEY,
-  RATE_LIMIT_PER_IP: UNLIMITED,
-  RATE_LIMIT_PER_CREDENTIAL: UNLIMITED,
-  RATE_LIMIT_CALLS_PER_TENANT: UNLIMITED,
-  MAX_CONCURRENT_CALLS_PER_TENANT: UNLIMITED,
-  ...twilioTestEnv,
-} as const;
+export const PHONE_BENCH_ENV = { ...callBenchServerEnv('phone'), ...twilioTestEnv } as const;
 
 /**
  * The server's logger, at `info` but writing nothing: a pino hook keeps each stream's final counters

@@ -18,8 +18,8 @@ import { TwilioMediaStream } from '../src/transports/twilio/twilio-media-stream.
 import type { PhoneCallResult } from './phone-client.ts';
 import { frameNumberAt, PHONE_FRAME_BYTES } from './phone-frames.ts';
 import type { PhoneUpstreamSession } from './phone-upstream.ts';
-import { latencyStats, type LatencyStats } from './relay-analysis.ts';
-import { nowMs, type ClockAlignment } from './relay-process.ts';
+import { latencyStats, type LatencyStats } from './latency-stats.ts';
+import { nowMs, type ClockAlignment } from './bench-process.ts';
 
 const PAYLOAD_KEY = '"payload":"';
 

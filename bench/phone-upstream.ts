@@ -8,14 +8,12 @@
  * payloads are recorded, and the frame numbers the phones wrote into their audio are read back from
  * the appends every 250 ms (phone-frames.ts), after which their audio is let go.
  *
- * IPC: `{ type: 'ready', baseUrl }` on start-up; `ping` → `pong` (clock alignment); `monitor-start` /
- * `monitor-stop` bracket the measured window; `collect` → `{ type: 'collected', sessions, … }`.
+ * IPC as upstream-child.ts says; `collect` → `{ type: 'collected', sessions, stats }`.
  */
-import { systemClock } from '../src/core/clock.ts';
 import { startFakeOpenAIRealtime, toneAudio, type FakeRealtimeServer, type FakeRealtimeSession } from '../src/testing/fake-openai-realtime/index.ts';
+import { benchClock, type ProcessStats } from './bench-process.ts';
 import { frameNumberAt, numberedReplyPcm24k, PHONE_FRAME_BYTES } from './phone-frames.ts';
-import { answerPing, describeError, nowMs, ProcessMonitor, type ProcessStats } from './relay-process.ts';
-import { REPLY_AUDIO_MS } from './relay-upstream.ts';
+import { REPLY_AUDIO_MS, REPLY_TEXT, runUpstreamChild, serveUpstream, type UpstreamChildMessageOf } from './upstream-child.ts';
 
 /** Per session: what the parent matches against the phone's records (see phone-analysis.ts). */
 export interface PhoneUpstreamSession {
@@ -48,17 +46,7 @@ export interface PhoneUpstreamSession {
   readonly errorEvents: number;
 }
 
-export type PhoneUpstreamParentMessage =
-  | { readonly type: 'ping'; readonly id: number }
-  | { readonly type: 'monitor-start' }
-  | { readonly type: 'monitor-stop' }
-  | { readonly type: 'collect' };
-
-export type PhoneUpstreamChildMessage =
-  | { readonly type: 'ready'; readonly baseUrl: string }
-  | { readonly type: 'pong'; readonly id: number; readonly atMs: number }
-  | { readonly type: 'collected'; readonly sessions: PhoneUpstreamSession[]; readonly stats: ProcessStats | null }
-  | { readonly type: 'failed'; readonly message: string };
+export type PhoneUpstreamChildMessage = UpstreamChildMessageOf<{ readonly type: 'collected'; readonly sessions: PhoneUpstreamSession[]; readonly stats: ProcessStats | null }>;
 
 /** Every reply: REPLY_AUDIO_MS of tone, as the relay bench's fake answers. */
 const replyTone = toneAudio(REPLY_AUDIO_MS, { type: 'audio/pcmu' });
@@ -190,41 +178,20 @@ async function main(): Promise<void> {
     pacing: { speedFactor: 1 },
     // Payloads are kept: the frame numbers the phones wrote into their audio are read from them.
     recordAudioPayloads: true,
-    clock: { nowMs, setTimer: (delayMs, fn) => systemClock.setTimer(delayMs, fn) },
+    clock: benchClock,
     // Numbered reply audio (phone-frames.ts): the phone can say which frame of which reply it received.
-    defaultReply: (context) => ({ type: 'message', text: 'Sure, tell me more about that.', pcm24k: numberedReplyPcm24k(context.responseIndex, replyTone) }),
+    defaultReply: (context) => ({ type: 'message', text: REPLY_TEXT, pcm24k: numberedReplyPcm24k(context.responseIndex, replyTone) }),
   });
-  const monitor = new ProcessMonitor();
-  let stats: ProcessStats | null = null;
   const readers = new Map<string, AppendReader>();
   const reading = setInterval(() => {
     readAppends(fake, readers);
   }, READ_INTERVAL_MS);
-  process.on('message', (message: PhoneUpstreamParentMessage) => {
-    if (answerPing(message)) return;
-    switch (message.type) {
-      case 'monitor-start':
-        monitor.start();
-        return;
-      case 'monitor-stop':
-        stats = monitor.stop();
-        return;
-      case 'collect':
-        process.send?.(collect(fake, readers, stats));
-        return;
-      default:
-        return;
-    }
+  serveUpstream(fake, {
+    collect: (stats) => collect(fake, readers, stats),
+    onDisconnect: () => {
+      clearInterval(reading);
+    },
   });
-  process.on('disconnect', () => {
-    clearInterval(reading);
-    void fake.close().finally(() => process.exit(0));
-  });
-  process.send?.({ type: 'ready', baseUrl: fake.baseUrl } satisfies PhoneUpstreamChildMessage);
 }
 
-if (process.env.PHONE_BENCH_UPSTREAM === '1') {
-  main().catch((error: unknown) => {
-    process.send?.({ type: 'failed', message: describeError(error) } satisfies PhoneUpstreamChildMessage);
-  });
-}
+runUpstreamChild('PHONE_BENCH_UPSTREAM', main);

@@ -21,7 +21,7 @@
  *   `input_audio_buffer.append` that completes that frame (found by its number);
  * - upstream→phone (the outbound relay): the fake's send of the `response.output_audio.delta` holding a
  *   reply frame to the phone's receipt of that frame's `media` (the fake's replies are numbered too).
- * Both over frames/deltas sent in the window; clocks aligned over IPC (relay-process.ts).
+ * Both over frames/deltas sent in the window; clocks aligned over IPC (bench-process.ts).
  *
  * `npx tsx bench/phone.ts [--levels 1,10,100,300] [--duration-ms 12000] [--database-url postgres://…]
  * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/phone] [--wait-quiet-s 600] [--stages] [--simulator-nice 10]`; `npm run bench -- phone`
@@ -29,26 +29,26 @@
  * (phone-postgres.json with a database URL). `BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"` passes
  * Node flags to the two simulator children (they are then let exit on their own, so a profile gets written).
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApplication } from '../src/app.ts';
 import { parseConfig } from '../src/config/config.ts';
 import type { DatabaseHandle } from '../src/store/database.ts';
+import { openBenchDatabase } from './bench-database.ts';
+import { busyCoresBeforeLevel, forkBenchChild, measureWindow } from './bench-level.ts';
+import { callBenchFlags, callBenchOptions, type CallBenchOptions } from './bench-options.ts';
+import { alignClock, liveMemoryBytes, nextMessage, startCpuProfile } from './bench-process.ts';
+import { benchEnvelope, loadAverageNow, writeCallBenchResult, type BenchEnvelope } from './bench-result.ts';
+import { listenOnLoopback } from './bench-server.ts';
 import { analysePhoneFlows, sessionsByCall } from './phone-analysis.ts';
 import type { PhoneChildMessage, PhoneParentMessage } from './phone-client.ts';
 import { levelResult, printLevel, type PhoneLevelResult } from './phone-report.ts';
 import { PHONE_BENCH_ENV, ServerLogTap, setUpPhoneNumbers, waitForCallsOver } from './phone-server.ts';
 import { ServerStages, splitStages } from './phone-stages.ts';
-import type { PhoneUpstreamChildMessage, PhoneUpstreamParentMessage } from './phone-upstream.ts';
-import { openBenchDatabase } from './relay-database.ts';
-import { alignClock, liveMemoryBytes, machineCpuTicks, nextMessage, ProcessMonitor, round, startCpuProfile, waitForQuietMachine } from './relay-process.ts';
+import type { PhoneUpstreamChildMessage } from './phone-upstream.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const LEVELS = [1, 10, 100, 300] as const;
 const DURATION_MS = 12_000;
 const WARMUP = { calls: 10, durationMs: 4_000 } as const;
@@ -56,12 +56,7 @@ const WARMUP = { calls: 10, durationMs: 4_000 } as const;
 const SETUP_CONCURRENCY = 10;
 export const TARGET_P99_MS = 5;
 
-export interface PhoneBenchResult {
-  readonly bench: 'phone';
-  readonly date: string;
-  readonly machine: { readonly cpuModel: string; readonly cpus: number; readonly totalMemGiB: number; readonly platform: string; readonly release: string };
-  readonly node: string;
-  readonly loadAverage: { readonly start: number[]; readonly end: number[] };
+export interface PhoneBenchResult extends BenchEnvelope<'phone'> {
   readonly database: 'pglite-memory' | 'postgres';
   /** `nice` of the two simulator processes (0: same priority as the server). */
   readonly simulatorNice: number;
@@ -71,18 +66,8 @@ export interface PhoneBenchResult {
   readonly levels: PhoneLevelResult[];
 }
 
-export interface PhoneBenchOptions {
-  /** Where to write the JSON; `null` writes nothing. Default bench/results/phone.json (phone-postgres.json with a database URL). */
-  readonly output?: string | null;
-  readonly levels?: readonly number[];
-  readonly durationMs?: number;
-  /** A PostgreSQL server to create a scratch database on; default in-memory PGlite. */
-  readonly databaseUrl?: string;
-  readonly warmup?: boolean;
-  /** Before each level, wait (up to this long) for the machine to be quiet; 0 does not wait. */
-  readonly waitQuietMs?: number;
-  /** Writes a CPU profile of the server process over each level's window to `<cpuProfile>-<calls>.cpuprofile`. */
-  readonly cpuProfile?: string;
+/** Default output bench/results/phone.json (phone-postgres.json with a database URL). */
+export interface PhoneBenchOptions extends CallBenchOptions {
   /** Stamps inside the server to split each direction's latency in two (phone-stages.ts). */
   readonly stages?: boolean;
   /**
@@ -94,7 +79,7 @@ export interface PhoneBenchOptions {
 
 function forkChild(file: string, flag: string, nice: number): ChildProcess {
   const childFlags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((value) => value !== '');
-  const child = fork(join(here, file), [], { execArgv: ['--import', 'tsx', ...childFlags], env: { ...process.env, [flag]: '1' } });
+  const child = forkBenchChild(file, flag, ['--import', 'tsx', ...childFlags]);
   if (nice !== 0 && child.pid !== undefined) execFileSync('renice', ['-n', String(nice), '-p', String(child.pid)]);
   return child;
 }
@@ -112,9 +97,6 @@ interface LevelParams {
 
 async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busyCoresBefore = null, stages = false, simulatorNice = 0 }: LevelParams): Promise<PhoneLevelResult> {
   const upstream = forkChild('phone-upstream.ts', 'PHONE_BENCH_UPSTREAM', simulatorNice);
-  const toUpstream = (message: PhoneUpstreamParentMessage): void => {
-    upstream.send(message);
-  };
   const tap = new ServerLogTap();
   const stamps = stages ? new ServerStages() : null;
   const uninstall = stamps?.install();
@@ -123,10 +105,9 @@ async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busy
   try {
     const { baseUrl: fakeUrl } = await nextMessage<PhoneUpstreamChildMessage, 'ready'>(upstream, 'ready', 60_000);
     app = await createApplication(parseConfig({ ...PHONE_BENCH_ENV, OPENAI_BASE_URL: fakeUrl }), tap.logger, { database });
-    await app.http.listen({ host: '127.0.0.1', port: 0 });
+    const baseUrl = await listenOnLoopback(app);
     // Start-up notices (no SMTP, signup open) are about the configuration, not the calls.
     tap.problems.clear();
-    const baseUrl = `http://127.0.0.1:${String((app.http.server.address() as AddressInfo).port)}`;
     callers = forkChild('phone-client.ts', 'PHONE_BENCH_CLIENT', simulatorNice);
     const toCallers = (message: PhoneParentMessage): void => {
       callers?.send(message);
@@ -137,16 +118,12 @@ async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busy
     toCallers({ type: 'run', baseUrl, numbers: numbers.slice(0, calls), durationMs, setupConcurrency: SETUP_CONCURRENCY });
     const { callIds, windowStartAtMs, setupMs } = await started;
     const streamed = nextMessage<PhoneChildMessage, 'streamed'>(callers, 'streamed', durationMs + 60_000);
-    const stopProfile = cpuProfile === undefined ? null : await startCpuProfile(`${cpuProfile}-${String(calls)}.cpuprofile`);
-    const monitor = new ProcessMonitor();
-    const machineStart = machineCpuTicks();
-    monitor.start();
-    toUpstream({ type: 'monitor-start' });
-    const { windowEndAtMs } = await streamed;
-    const server = monitor.stop();
-    const machineEnd = machineCpuTicks();
-    await stopProfile?.();
-    toUpstream({ type: 'monitor-stop' });
+    const startProfile = cpuProfile === undefined ? null : () => startCpuProfile(`${cpuProfile}-${String(calls)}.cpuprofile`);
+    const {
+      ended: { windowEndAtMs },
+      server,
+      busyCores,
+    } = await measureWindow(upstream, startProfile, streamed);
     const live = { ...(await liveMemoryBytes()), rss: process.memoryUsage().rss };
     const done = nextMessage<PhoneChildMessage, 'done'>(callers, 'done', 60_000);
     toCallers({ type: 'hangup' });
@@ -154,12 +131,10 @@ async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busy
     await tap.waitForStreams(callIds, 20_000);
     const over = await waitForCallsOver(database, callIds, 20_000);
     const collected = nextMessage<PhoneUpstreamChildMessage, 'collected'>(upstream, 'collected', 60_000);
-    toUpstream({ type: 'collect' });
+    upstream.send({ type: 'collect' });
     const fake = await collected;
     const window = { fromMs: windowStartAtMs, toMs: windowEndAtMs };
     const flows = analysePhoneFlows(results, fake.sessions, clocks, window);
-    const busyCores =
-      machineStart === null || machineEnd === null ? null : ((machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total)) * os.cpus().length;
     return levelResult({
       calls,
       durationMs,
@@ -201,15 +176,8 @@ async function setUp(database: DatabaseHandle, count: number): Promise<string[]>
   }
 }
 
-async function writeResult(result: PhoneBenchResult, output: string): Promise<void> {
-  await mkdir(dirname(output), { recursive: true });
-  const temporary = `${output}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(result, null, 2)}\n`);
-  await rename(temporary, output);
-}
-
 export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<PhoneBenchResult> {
-  const loadStart = os.loadavg().map((v) => round(v, 2));
+  const loadStart = loadAverageNow();
   const durationMs = options.durationMs ?? DURATION_MS;
   const levelsToRun = options.levels ?? LEVELS;
   const bench = await openBenchDatabase(options.databaseUrl);
@@ -218,8 +186,7 @@ export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<Ph
     const numbers = await setUp(bench.database, Math.max(WARMUP.calls, ...levelsToRun));
     if (options.warmup ?? true) await runLevel({ calls: WARMUP.calls, durationMs: WARMUP.durationMs, database: bench.database, numbers });
     for (const calls of levelsToRun) {
-      const waitQuietMs = options.waitQuietMs ?? 0;
-      const busyCoresBefore = waitQuietMs > 0 ? await waitForQuietMachine({ maxBusyCores: 0.3, windowMs: 5_000, maxWaitMs: waitQuietMs }) : null;
+      const busyCoresBefore = await busyCoresBeforeLevel(options.waitQuietMs);
       const level = await runLevel({ calls, durationMs, database: bench.database, numbers, cpuProfile: options.cpuProfile, busyCoresBefore, stages: options.stages ?? false, simulatorNice: options.simulatorNice ?? 0 });
       levels.push(level);
       printLevel(level);
@@ -229,11 +196,7 @@ export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<Ph
   }
   const cpus = os.cpus();
   const result: PhoneBenchResult = {
-    bench: 'phone',
-    date: new Date().toISOString(),
-    machine: { cpuModel: cpus[0]?.model ?? 'unknown', cpus: cpus.length, totalMemGiB: round(os.totalmem() / 2 ** 30, 1), platform: os.platform(), release: os.release() },
-    node: process.version,
-    loadAverage: { start: loadStart, end: os.loadavg().map((v) => round(v, 2)) },
+    ...benchEnvelope('phone', loadStart),
     database: bench.kind,
     simulatorNice: options.simulatorNice ?? 0,
     topology:
@@ -254,41 +217,21 @@ export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<Ph
     targetP99Ms: TARGET_P99_MS,
     levels,
   };
-  const defaultOutput = join(here, 'results', bench.kind === 'postgres' ? 'phone-postgres.json' : 'phone.json');
-  const output = options.output === undefined ? defaultOutput : options.output;
-  if (output !== null) await writeResult(result, output);
+  await writeCallBenchResult(result, options.output);
   return result;
 }
 
-/** `--levels 1,10,100,300 --duration-ms 12000 --database-url postgres://… --output file|- --no-warmup --cpu-profile prefix --wait-quiet-s 600 --stages --simulator-nice 10`. */
+/** The shared flags (bench-options.ts, `PHONE_BENCH_` variables) and `--stages --simulator-nice 10`. */
 export function phoneOptionsFromArgs(args: readonly string[]): PhoneBenchOptions {
   const { values } = parseArgs({
     args: [...args],
-    options: {
-      levels: { type: 'string' },
-      'duration-ms': { type: 'string' },
-      'database-url': { type: 'string' },
-      output: { type: 'string' },
-      'no-warmup': { type: 'boolean' },
-      'cpu-profile': { type: 'string' },
-      'wait-quiet-s': { type: 'string' },
-      stages: { type: 'boolean' },
-      'simulator-nice': { type: 'string' },
-    },
+    options: { ...callBenchFlags, stages: { type: 'boolean' }, 'simulator-nice': { type: 'string' } },
     strict: true,
   });
   const nice = values['simulator-nice'] === undefined ? undefined : Number(values['simulator-nice']);
   if (nice !== undefined && !(Number.isInteger(nice) && nice >= 0 && nice <= 19)) throw new Error(`--simulator-nice takes an integer from 0 to 19, not ${String(values['simulator-nice'])}`);
-  const databaseUrl = values['database-url'] ?? process.env.PHONE_BENCH_DATABASE_URL;
-  const waitQuietS = values['wait-quiet-s'] ?? process.env.PHONE_BENCH_WAIT_QUIET_S;
   return {
-    ...(values.levels === undefined ? {} : { levels: values.levels.split(',').map(Number) }),
-    ...(values['duration-ms'] === undefined ? {} : { durationMs: Number(values['duration-ms']) }),
-    ...(databaseUrl === undefined || databaseUrl === '' ? {} : { databaseUrl }),
-    ...(values.output === undefined ? {} : { output: values.output === '-' ? null : values.output }),
-    ...(values['cpu-profile'] === undefined ? {} : { cpuProfile: values['cpu-profile'] }),
-    ...(waitQuietS === undefined || waitQuietS === '' ? {} : { waitQuietMs: Number(waitQuietS) * 1000 }),
-    warmup: values['no-warmup'] !== true,
+    ...callBenchOptions(values, 'PHONE_BENCH'),
     stages: values.stages === true,
     ...(nice === undefined ? {} : { simulatorNice: nice }),
   };

@@ -5,10 +5,9 @@
  * CPU time (process.cpuUsage, user + system: holds on a busy machine) per second of call, the real-time
  * factor, and the recorder's memory high-water mark. Results in bench/results/recording.json.
  */
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { bytesForMs, type AudioFormat } from '../src/audio/format.ts';
 import { generateTone } from '../src/audio/spectrum.ts';
@@ -17,8 +16,9 @@ import { samplesToPcm16Bytes } from '../src/audio/format.ts';
 import { createWavFileWriter } from '../src/audio/wav-file-writer.ts';
 import { CallRecorder } from '../src/services/recordings/call-recorder.ts';
 import { recordingRateHz } from '../src/services/recordings/recording-files.ts';
+import { resultsPath, writeBenchResult } from './bench-result.ts';
 
-const OUTPUT = join(dirname(fileURLToPath(import.meta.url)), 'results', 'recording.json');
+const OUTPUT = resultsPath('recording.json');
 const CALL_S = 600;
 
 function chunkOf(format: AudioFormat, ms: number, hz: number): Uint8Array {
@@ -71,9 +71,7 @@ export async function runRecordingBench(): Promise<unknown> {
       results.push(result);
     }
     const report = { measuredAt: new Date().toISOString(), node: process.version, results };
-    await mkdir(dirname(OUTPUT), { recursive: true });
-    await writeFile(`${OUTPUT}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
-    await rename(`${OUTPUT}.tmp`, OUTPUT);
+    await writeBenchResult(OUTPUT, report);
     return report;
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -3,27 +3,11 @@
  * Latency is matched by cumulative bytes per call, so a relay that splits or merges chunks is still
  * measured from the chunk a byte left in to the chunk that completed it on the other side.
  */
-import type { ClockAlignment } from './relay-process.ts';
-import { round } from './relay-process.ts';
+import type { ClockAlignment } from './bench-process.ts';
+import { latencyStats, type LatencyStats } from './latency-stats.ts';
 import type { ClientCallResult } from './relay-client.ts';
 import { FRAME_BYTES } from './relay-client.ts';
 import type { UpstreamSessionRecord } from './relay-upstream.ts';
-
-export interface LatencyStats {
-  readonly samples: number;
-  readonly p50Ms: number;
-  readonly p90Ms: number;
-  readonly p99Ms: number;
-  readonly p999Ms: number;
-  readonly maxMs: number;
-}
-
-export function latencyStats(values: readonly number[]): LatencyStats {
-  if (values.length === 0) return { samples: 0, p50Ms: Number.NaN, p90Ms: Number.NaN, p99Ms: Number.NaN, p999Ms: Number.NaN, maxMs: Number.NaN };
-  const sorted = Float64Array.from(values).sort();
-  const at = (q: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN);
-  return { samples: sorted.length, p50Ms: at(0.5), p90Ms: at(0.9), p99Ms: at(0.99), p999Ms: at(0.999), maxMs: round(sorted[sorted.length - 1] ?? Number.NaN) };
-}
 
 /** For each sender chunk (cumulative size), the receive time of the receiver chunk that completes it, minus its send time. */
 export function matchCumulative(sendAt: readonly number[], sendSizes: readonly number[], recvAt: readonly number[], recvSizes: readonly number[]): number[] {

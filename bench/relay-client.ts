@@ -1,8 +1,7 @@
 /**
- * Client half of bench/relay.ts, run in a child process (`node --import tsx bench/relay-client.ts`) so
- * that the callers' CPU stays out of the server's measurement. Talks to the parent over IPC:
+ * Client half of bench/relay.ts, run in a child process (`node --import tsx bench/relay-client.ts`,
+ * `RELAY_BENCH_CLIENT=1`; IPC in caller-child.ts):
  *
- * - `{ type: 'ping', id }` → `{ type: 'pong', id, atMs }` (clock alignment, see relay-process.ts);
  * - `{ type: 'run', baseUrl, token, calls, warmupMs, durationMs }` (token: a bearer access token) →
  *   `{ type: 'started', callIds }` once every call has `call-started` (started one after another, so
  *   the fake's n-th session is the n-th call); then it streams for `warmupMs` (every process of the
@@ -15,7 +14,8 @@
  * All timestamps are epoch milliseconds with sub-millisecond resolution: `performance.timeOrigin + performance.now()`.
  */
 import { io, type Socket } from 'socket.io-client';
-import { answerPing, describeError, nowMs, ProcessMonitor, type ProcessStats } from './relay-process.ts';
+import { nowMs, ProcessMonitor, type ProcessStats } from './bench-process.ts';
+import { BURST_MS, PERIOD_MS, PLAYOUT_MS, serveCallers, streamedThenHangUp } from './caller-child.ts';
 
 export interface ClientCallResult {
   readonly callId: string;
@@ -43,11 +43,6 @@ export type ChildMessage =
 
 export const FRAME_SAMPLES = 480;
 export const FRAME_BYTES = FRAME_SAMPLES * 2;
-/** Speech pattern: 1 s of tone (speech to the fake's energy VAD) then 2.5 s of digital silence (ends the turn). */
-export const BURST_MS = 1000;
-export const PERIOD_MS = 3500;
-/** After the last frame: time for the last replies to play out before the window closes. */
-export const PLAYOUT_MS = 2500;
 
 const tone = (() => {
   const frame = new Int16Array(FRAME_SAMPLES);
@@ -122,8 +117,6 @@ async function stream(call: LiveCall, startAtMs: number, durationMs: number, pha
   }
 }
 
-let hangup: () => void = () => undefined;
-
 async function run(baseUrl: string, token: string, count: number, warmupMs: number, durationMs: number): Promise<void> {
   const calls: LiveCall[] = [];
   for (let i = 0; i < count; i += 1) calls.push(await startCall(baseUrl, token, i));
@@ -141,11 +134,7 @@ async function run(baseUrl: string, token: string, count: number, warmupMs: numb
   // Let the last replies play out, then wait for the parent's go-ahead (it measures memory with the calls live).
   await new Promise((resolve) => setTimeout(resolve, PLAYOUT_MS));
   const stats = monitor.stop();
-  const hungUp = new Promise<void>((resolve) => {
-    hangup = resolve;
-  });
-  send({ type: 'streamed' });
-  await hungUp;
+  await streamedThenHangUp({ type: 'streamed' } satisfies ChildMessage);
   await Promise.all(
     calls.map(async (call) => {
       try {
@@ -164,16 +153,5 @@ async function run(baseUrl: string, token: string, count: number, warmupMs: numb
 }
 
 if (process.env.RELAY_BENCH_CLIENT === '1') {
-  process.on('message', (message: ParentMessage) => {
-    if (answerPing(message)) return;
-    if (message.type === 'hangup') {
-      hangup();
-      return;
-    }
-    if (message.type !== 'run') return;
-    run(message.baseUrl, message.token, message.calls, message.warmupMs, message.durationMs).catch((error: unknown) => {
-      send({ type: 'failed', message: describeError(error) });
-    });
-  });
-  process.on('disconnect', () => process.exit(0));
+  serveCallers((message: Extract<ParentMessage, { type: 'run' }>) => run(message.baseUrl, message.token, message.calls, message.warmupMs, message.durationMs));
 }

@@ -1,21 +1,16 @@
 /**
  * The fake OpenAI Realtime upstream of bench/relay.ts, in its own child process
- * (`node --import tsx bench/relay-upstream.ts`) so that its CPU (JSON parsing, VAD, paced replies)
- * stays out of the measured server process. Talks to the parent over IPC:
- *
- * - on start-up it sends `{ type: 'ready', baseUrl }`;
- * - `{ type: 'ping', id }` → `{ type: 'pong', id, atMs }` (clock alignment);
- * - `{ type: 'monitor-start' }` / `{ type: 'monitor-stop' }` bracket the measured window;
- * - `{ type: 'collect' }` → `{ type: 'collected', … }`: per session, in connection order, when each
- *   `input_audio_buffer.append` was received and how many bytes it held, and when each
- *   `response.output_audio.delta` was sent and how long its base64 was; plus this process's stats.
+ * (`node --import tsx bench/relay-upstream.ts`, `RELAY_BENCH_UPSTREAM=1`; IPC in upstream-child.ts).
+ * Its `collected` answer holds, per session in connection order, when each
+ * `input_audio_buffer.append` was received and how many bytes it held, and when each
+ * `response.output_audio.delta` was sent and how long its base64 was; plus this process's stats.
  *
  * Stamps are taken by the fake itself (`ObservedEvent.atMs`: a client event on arrival, a server event
  * just before it is sent), with the benchmark's sub-millisecond clock.
  */
-import { systemClock } from '../src/core/clock.ts';
 import { startFakeOpenAIRealtime, type FakeRealtimeServer, type ObservedEvent } from '../src/testing/fake-openai-realtime/index.ts';
-import { answerPing, describeError, nowMs, ProcessMonitor, type ProcessStats } from './relay-process.ts';
+import { benchClock, type ProcessStats } from './bench-process.ts';
+import { REPLY_AUDIO_MS, REPLY_TEXT, runUpstreamChild, serveUpstream, type UpstreamChildMessageOf } from './upstream-child.ts';
 
 /** Per session: the timing records the parent matches against the callers' (see relay-analysis.ts). */
 export interface UpstreamSessionRecord {
@@ -29,26 +24,13 @@ export interface UpstreamSessionRecord {
   readonly closedInWindow: boolean;
 }
 
-export type UpstreamParentMessage =
-  | { readonly type: 'ping'; readonly id: number }
-  | { readonly type: 'monitor-start' }
-  | { readonly type: 'monitor-stop' }
-  | { readonly type: 'collect' };
-
-export type UpstreamChildMessage =
-  | { readonly type: 'ready'; readonly baseUrl: string }
-  | { readonly type: 'pong'; readonly id: number; readonly atMs: number }
-  | {
-      readonly type: 'collected';
-      readonly sessions: UpstreamSessionRecord[];
-      readonly responses: number;
-      readonly errorEvents: number;
-      readonly stats: ProcessStats | null;
-    }
-  | { readonly type: 'failed'; readonly message: string };
-
-/** Replies the fake gives every turn: 800 ms of audio, paced in real time in 100 ms deltas. */
-export const REPLY_AUDIO_MS = 800;
+export type UpstreamChildMessage = UpstreamChildMessageOf<{
+  readonly type: 'collected';
+  readonly sessions: UpstreamSessionRecord[];
+  readonly responses: number;
+  readonly errorEvents: number;
+  readonly stats: ProcessStats | null;
+}>;
 
 /** Base64 text → its length; an elided payload (`<N base64 chars elided>`) → N. */
 function base64Chars(value: unknown): number {
@@ -117,37 +99,16 @@ async function main(): Promise<void> {
     onEvent: (event) => {
       recorder.observe(event);
     },
-    clock: { nowMs, setTimer: (delayMs, fn) => systemClock.setTimer(delayMs, fn) },
-    defaultReply: () => ({ type: 'message', text: 'Sure, tell me more about that.', audioMs: REPLY_AUDIO_MS }),
+    clock: benchClock,
+    defaultReply: () => ({ type: 'message', text: REPLY_TEXT, audioMs: REPLY_AUDIO_MS }),
   });
-  const monitor = new ProcessMonitor();
-  let stats: ProcessStats | null = null;
   let closedInWindow = new Set<string>();
-  process.on('message', (message: UpstreamParentMessage) => {
-    if (answerPing(message)) return;
-    switch (message.type) {
-      case 'monitor-start':
-        monitor.start();
-        return;
-      case 'monitor-stop':
-        stats = monitor.stop();
-        closedInWindow = new Set(fake.sessions.filter((session) => session.closed).map((session) => session.id));
-        return;
-      case 'collect':
-        process.send?.(recorder.collect(fake, stats, closedInWindow));
-        return;
-      default:
-        return;
-    }
+  serveUpstream(fake, {
+    onMonitorStop: () => {
+      closedInWindow = new Set(fake.sessions.filter((session) => session.closed).map((session) => session.id));
+    },
+    collect: (stats) => recorder.collect(fake, stats, closedInWindow),
   });
-  process.on('disconnect', () => {
-    void fake.close().finally(() => process.exit(0));
-  });
-  process.send?.({ type: 'ready', baseUrl: fake.baseUrl } satisfies UpstreamChildMessage);
 }
 
-if (process.env.RELAY_BENCH_UPSTREAM === '1') {
-  main().catch((error: unknown) => {
-    process.send?.({ type: 'failed', message: describeError(error) } satisfies UpstreamChildMessage);
-  });
-}
+runUpstreamChild('RELAY_BENCH_UPSTREAM', main);

@@ -19,7 +19,7 @@
  * - upstream→caller: the fake's send of `response.output_audio.delta` to the caller's receipt of the
  *   `ai-audio-delta` that completes those bytes (cumulative base64 length per call).
  * Clocks: every process stamps `performance.timeOrigin + performance.now()`; each child's offset is
- * estimated over IPC before the level (relay-process.ts) and removed from its stamps.
+ * estimated over IPC before the level (bench-process.ts) and removed from its stamps.
  *
  * `npx tsx bench/relay.ts [--levels 1,10,100] [--duration-ms 12000] [--database-url postgres://…]
  * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/relay] [--dump-latencies /tmp/relay] [--wait-quiet-s 600]
@@ -33,38 +33,36 @@
  * (`RELAY_BENCH_RETRIES_WHEN_BUSY`) runs a level again when that exceeded 0.15 cores, keeping the
  * quietest attempt.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createApplication } from '../src/app.ts';
 import { parseConfig } from '../src/config/config.ts';
 import type { DatabaseHandle } from '../src/store/database.ts';
-import { FAKE_OPENAI_API_KEY } from '../src/testing/fake-openai-realtime/index.ts';
 import { createTestUser } from '../src/testing/test-application.ts';
+import { openBenchDatabase } from './bench-database.ts';
+import {
+  busyCoresBeforeLevel,
+  forkBenchChild,
+  levelLineHead,
+  machineLoadOf,
+  measureWindow,
+  serverPerCallOf,
+  type LevelProcesses,
+  type MachineLoad,
+  type ServerPerCall,
+} from './bench-level.ts';
+import { callBenchFlags, callBenchOptions, type CallBenchOptions } from './bench-options.ts';
+import { alignClock, liveMemoryBytes, nextMessage, round, startCpuProfile, startHeapProfile, type ClockAlignment } from './bench-process.ts';
+import { benchEnvelope, loadAverageNow, writeCallBenchResult, type BenchEnvelope } from './bench-result.ts';
+import { callBenchServerEnv, listenOnLoopback } from './bench-server.ts';
 import { analyseFlows, type RelayFlows } from './relay-analysis.ts';
 import type { ChildMessage, ParentMessage } from './relay-client.ts';
-import { openBenchDatabase } from './relay-database.ts';
-import {
-  alignClock,
-  liveMemoryBytes,
-  machineCpuTicks,
-  nextMessage,
-  ProcessMonitor,
-  round,
-  startCpuProfile,
-  startHeapProfile,
-  waitForQuietMachine,
-  type ClockAlignment,
-  type ProcessStats,
-} from './relay-process.ts';
-import type { UpstreamChildMessage, UpstreamParentMessage } from './relay-upstream.ts';
+import type { UpstreamChildMessage } from './relay-upstream.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const LEVELS = [1, 10, 100] as const;
 const DURATION_MS = 12_000;
 const WARMUP = { calls: 10, durationMs: 4_000 } as const;
@@ -75,23 +73,6 @@ const WARMUP = { calls: 10, durationMs: 4_000 } as const;
  */
 const STREAM_WARMUP_MS = 3_500;
 const TARGET_P99_MS = 5;
-const UNLIMITED = '1000000';
-
-/**
- * The server's configuration: silent logs, the fake upstream's key, a fixed JWT secret (nothing is
- * written under DATA_DIR), and the abuse limits (docs/security.md) lifted: one tenant on one address
- * drives every call.
- */
-const BENCH_ENV = {
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  JWT_SECRET: 'switchboard-relay-bench-jwt-secret-0123456789',
-  OPENAI_API_KEY: FAKE_OPENAI_API_KEY,
-  RATE_LIMIT_PER_IP: UNLIMITED,
-  RATE_LIMIT_PER_CREDENTIAL: UNLIMITED,
-  RATE_LIMIT_CALLS_PER_TENANT: UNLIMITED,
-  MAX_CONCURRENT_CALLS_PER_TENANT: UNLIMITED,
-} as const;
 
 export interface RelayLevelResult extends RelayFlows {
   readonly concurrentCalls: number;
@@ -101,32 +82,15 @@ export interface RelayLevelResult extends RelayFlows {
   readonly protocolErrors: { readonly rejectedByFake: number; readonly fakeErrorEvents: number; readonly clientErrors: number; readonly callsNotEnded: number };
   readonly clientErrorSamples: string[];
   /** Each process over the streaming window (first frame to the end of the last reply's playout). */
-  readonly processes: { readonly server: ProcessStats; readonly upstream: ProcessStats | null; readonly callers: ProcessStats };
-  /**
-   * Cores the whole machine kept busy over the window (/proc/stat), and how much of that was not the
-   * benchmark's three processes: other jobs competing for the same 2 cores.
-   */
-  readonly machine: { readonly busyCoresBefore: number | null; readonly busyCores: number; readonly otherCores: number } | null;
+  readonly processes: LevelProcesses;
+  readonly machine: MachineLoad | null;
   /** Other jobs' cores during each attempt at this level, in order (the kept one has the least). */
   readonly attemptsOtherCores?: number[];
-  /** The server process alone, per call. */
-  readonly serverPerCall: {
-    readonly cpuMsPerCallSecond: number;
-    readonly percentOfOneCore: number;
-    /** Live JS heap (after a full GC, calls connected) minus the same before the calls, per call. */
-    readonly liveHeapKiB: number;
-    /** Live off-heap memory (Buffers, PGlite's WebAssembly memory is not in it) the same way, per call. */
-    readonly liveExternalKiB: number;
-  };
+  readonly serverPerCall: ServerPerCall;
   readonly targetMet: boolean;
 }
 
-export interface RelayBenchResult {
-  readonly bench: 'relay';
-  readonly date: string;
-  readonly machine: { readonly cpuModel: string; readonly cpus: number; readonly totalMemGiB: number; readonly platform: string; readonly release: string };
-  readonly node: string;
-  readonly loadAverage: { readonly start: number[]; readonly end: number[] };
+export interface RelayBenchResult extends BenchEnvelope<'relay'> {
   readonly database: 'pglite-memory' | 'postgres';
   readonly topology: string;
   readonly method: string;
@@ -134,22 +98,12 @@ export interface RelayBenchResult {
   readonly levels: RelayLevelResult[];
 }
 
-export interface RelayBenchOptions {
-  /** Where to write the JSON; `null` writes nothing. Default bench/results/relay.json (relay-postgres.json with a database URL). */
-  readonly output?: string | null;
-  readonly levels?: readonly number[];
-  readonly durationMs?: number;
-  /** A PostgreSQL server to create a scratch database on; default in-memory PGlite. */
-  readonly databaseUrl?: string;
-  readonly warmup?: boolean;
-  /** Before each level, wait (up to this long) for the machine to be quiet; 0 does not wait. */
-  readonly waitQuietMs?: number;
+/** Default output bench/results/relay.json (relay-postgres.json with a database URL). */
+export interface RelayBenchOptions extends CallBenchOptions {
   /** Runs a level again, up to this many times, when other jobs used over 0.15 cores during it; the quietest attempt is kept. */
   readonly retriesWhenBusy?: number;
   /** Writes every matched sample of each level to `<dumpLatencies>-<calls>.json` as `{ up, down }` arrays of `[call, sentAtMs, latencyMs]`. */
   readonly dumpLatencies?: string;
-  /** Writes a CPU profile of the server process over each level's streaming window to `<cpuProfile>-<calls>.cpuprofile`. */
-  readonly cpuProfile?: string;
 }
 
 /**
@@ -158,10 +112,6 @@ export interface RelayBenchOptions {
  * record of every event) and stall the server it is measuring. The server runs with Node's defaults.
  */
 const CHILD_EXEC_ARGV = ['--single-threaded-gc', '--import', 'tsx'];
-
-function forkChild(file: string, flag: string): ChildProcess {
-  return fork(join(here, file), [], { execArgv: CHILD_EXEC_ARGV, env: { ...process.env, [flag]: '1' } });
-}
 
 interface LevelParams {
   readonly calls: number;
@@ -174,21 +124,17 @@ interface LevelParams {
 }
 
 async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies, busyCoresBefore = null }: LevelParams): Promise<RelayLevelResult> {
-  const upstream = forkChild('relay-upstream.ts', 'RELAY_BENCH_UPSTREAM');
-  const toUpstream = (message: UpstreamParentMessage): void => {
-    upstream.send(message);
-  };
+  const upstream = forkBenchChild('relay-upstream.ts', 'RELAY_BENCH_UPSTREAM', CHILD_EXEC_ARGV);
   let callers: ChildProcess | null = null;
   let app: Awaited<ReturnType<typeof createApplication>> | null = null;
   try {
     const { baseUrl: fakeUrl } = await nextMessage<UpstreamChildMessage, 'ready'>(upstream, 'ready', 60_000);
-    const config = parseConfig({ ...BENCH_ENV, OPENAI_BASE_URL: fakeUrl });
+    const config = parseConfig({ ...callBenchServerEnv('relay'), OPENAI_BASE_URL: fakeUrl });
     app = await createApplication(config, pino({ level: 'silent' }), { database });
     // The callers act as one admin of a fresh tenant (a bearer token on the REST call and in the Socket.IO handshake).
     const { accessToken: token } = await createTestUser(app);
-    await app.http.listen({ host: '127.0.0.1', port: 0 });
-    const baseUrl = `http://127.0.0.1:${String((app.http.server.address() as AddressInfo).port)}`;
-    callers = forkChild('relay-client.ts', 'RELAY_BENCH_CLIENT');
+    const baseUrl = await listenOnLoopback(app);
+    callers = forkBenchChild('relay-client.ts', 'RELAY_BENCH_CLIENT', CHILD_EXEC_ARGV);
     const toCallers = (message: ParentMessage): void => {
       callers?.send(message);
     };
@@ -200,27 +146,19 @@ async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies
     const measuring = nextMessage<ChildMessage, 'measuring'>(callers, 'measuring', STREAM_WARMUP_MS + 60_000);
     const streamed = nextMessage<ChildMessage, 'streamed'>(callers, 'streamed', STREAM_WARMUP_MS + durationMs + 60_000);
     const measureFromMs = (await measuring).fromMs - clocks.callers.offsetMs;
-    const stopProfile =
+    const startProfile =
       cpuProfile === undefined
         ? null
         : process.env.RELAY_BENCH_HEAP_PROFILE === '1'
-          ? await startHeapProfile(`${cpuProfile}-${String(calls)}.heapprofile`)
-          : await startCpuProfile(`${cpuProfile}-${String(calls)}.cpuprofile`);
-    const monitor = new ProcessMonitor();
-    const machineStart = machineCpuTicks();
-    monitor.start();
-    toUpstream({ type: 'monitor-start' });
-    await streamed;
-    const server = monitor.stop();
-    const machineEnd = machineCpuTicks();
-    await stopProfile?.();
-    toUpstream({ type: 'monitor-stop' });
+          ? () => startHeapProfile(`${cpuProfile}-${String(calls)}.heapprofile`)
+          : () => startCpuProfile(`${cpuProfile}-${String(calls)}.cpuprofile`);
+    const { server, busyCores } = await measureWindow(upstream, startProfile, streamed);
     const live = await liveMemoryBytes();
     const done = nextMessage<ChildMessage, 'done'>(callers, 'done', 60_000);
     toCallers({ type: 'hangup' });
     const { calls: results, stats: callerStats } = await done;
     const collected = nextMessage<UpstreamChildMessage, 'collected'>(upstream, 'collected', 60_000);
-    toUpstream({ type: 'collect' });
+    upstream.send({ type: 'collect' });
     const fake = await collected;
     const dump: Record<'up' | 'down', [number, number, number][]> = { up: [], down: [] };
     const flows = analyseFlows(results, fake.sessions, { client: clocks.callers, upstream: clocks.upstream, fromMs: measureFromMs }, (direction, call, at, latency) => {
@@ -228,10 +166,7 @@ async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies
     });
     if (dumpLatencies !== undefined) await writeFile(`${dumpLatencies}-${String(calls)}.json`, JSON.stringify(dump));
     const clientErrors = results.flatMap((r) => r.errors);
-    const cpuMs = server.cpuUserMs + server.cpuSystemMs;
-    const ownCores = (server.percentOfOneCore + (fake.stats?.percentOfOneCore ?? 0) + callerStats.percentOfOneCore) / 100;
-    const busyCores =
-      machineStart === null || machineEnd === null ? null : ((machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total)) * os.cpus().length;
+    const processes = { server, upstream: fake.stats, callers: callerStats };
     return {
       concurrentCalls: calls,
       streamSeconds: durationMs / 1000,
@@ -240,14 +175,9 @@ async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies
       responses: fake.responses,
       protocolErrors: { rejectedByFake: flows.rejectedByFake, fakeErrorEvents: fake.errorEvents, clientErrors: clientErrors.length, callsNotEnded: results.filter((r) => !r.ended).length },
       clientErrorSamples: clientErrors.slice(0, 5),
-      processes: { server, upstream: fake.stats, callers: callerStats },
-      machine: busyCores === null ? null : { busyCoresBefore, busyCores: round(busyCores, 2), otherCores: round(Math.max(0, busyCores - ownCores), 2) },
-      serverPerCall: {
-        cpuMsPerCallSecond: round(cpuMs / ((calls * server.wallMs) / 1000)),
-        percentOfOneCore: round(server.percentOfOneCore / calls, 2),
-        liveHeapKiB: round((live.heapUsed - before.heapUsed) / 1024 / calls, 1),
-        liveExternalKiB: round((live.external - before.external) / 1024 / calls, 1),
-      },
+      processes,
+      machine: machineLoadOf(busyCores, busyCoresBefore, processes),
+      serverPerCall: serverPerCallOf(server, calls, { before, live }),
       // A call that lost its upstream session had a gap: the target is not met, whatever the others measured.
       targetMet: flows.callerToUpstream.p99Ms < TARGET_P99_MS && flows.upstreamToCaller.p99Ms < TARGET_P99_MS && flows.callsWithUpstreamReconnect === 0,
     };
@@ -270,8 +200,7 @@ async function runQuietestLevel(calls: number, durationMs: number, database: Dat
   const attempts: RelayLevelResult[] = [];
   const otherCores = (level: RelayLevelResult): number => level.machine?.otherCores ?? 0;
   for (let attempt = 0; attempt <= (options.retriesWhenBusy ?? 0); attempt += 1) {
-    const waitQuietMs = options.waitQuietMs ?? 0;
-    const busyCoresBefore = waitQuietMs > 0 ? await waitForQuietMachine({ maxBusyCores: 0.3, windowMs: 5_000, maxWaitMs: waitQuietMs }) : null;
+    const busyCoresBefore = await busyCoresBeforeLevel(options.waitQuietMs);
     const level = await runLevel({ calls, durationMs, database, cpuProfile: options.cpuProfile, dumpLatencies: options.dumpLatencies, busyCoresBefore });
     printLevel(level);
     attempts.push(level);
@@ -281,21 +210,17 @@ async function runQuietestLevel(calls: number, durationMs: number, database: Dat
   return { ...best, attemptsOtherCores: attempts.map(otherCores) };
 }
 
+const LABELS = { bench: 'relay', up: 'caller→upstream', down: 'upstream→caller', callers: 'callers' } as const;
+
 function printLevel(level: RelayLevelResult): void {
-  const u = level.callerToUpstream;
-  const d = level.upstreamToCaller;
-  const p = level.processes;
   process.stdout.write(
-    `relay ${String(level.concurrentCalls).padStart(3)} calls: caller→upstream p50 ${String(u.p50Ms)} p99 ${String(u.p99Ms)} max ${String(u.maxMs)} ms | ` +
-      `upstream→caller p50 ${String(d.p50Ms)} p99 ${String(d.p99Ms)} max ${String(d.maxMs)} ms | ` +
-      `cpu server ${String(p.server.percentOfOneCore)}% upstream ${String(p.upstream?.percentOfOneCore)}% callers ${String(p.callers.percentOfOneCore)}% | ` +
-      `loop delay p99 server ${String(p.server.eventLoopDelay.p99Ms)} upstream ${String(p.upstream?.eventLoopDelay.p99Ms)} callers ${String(p.callers.eventLoopDelay.p99Ms)} ms | ` +
-      `other load ${String(level.machine?.otherCores)} cores | lost bytes ${String(level.lostBytes)} | upstream reconnects ${String(level.callsWithUpstreamReconnect)} | errors ${JSON.stringify(level.protocolErrors)}\n`,
+    levelLineHead(LABELS, level, level.callerToUpstream, level.upstreamToCaller) +
+      `lost bytes ${String(level.lostBytes)} | upstream reconnects ${String(level.callsWithUpstreamReconnect)} | errors ${JSON.stringify(level.protocolErrors)}\n`,
   );
 }
 
 export async function runRelayBench(options: RelayBenchOptions = {}): Promise<RelayBenchResult> {
-  const loadStart = os.loadavg().map((v) => round(v, 2));
+  const loadStart = loadAverageNow();
   const durationMs = options.durationMs ?? DURATION_MS;
   const bench = await openBenchDatabase(options.databaseUrl);
   const levels: RelayLevelResult[] = [];
@@ -310,11 +235,7 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
   }
   const cpus = os.cpus();
   const result: RelayBenchResult = {
-    bench: 'relay',
-    date: new Date().toISOString(),
-    machine: { cpuModel: cpus[0]?.model ?? 'unknown', cpus: cpus.length, totalMemGiB: round(os.totalmem() / 2 ** 30, 1), platform: os.platform(), release: os.release() },
-    node: process.version,
-    loadAverage: { start: loadStart, end: os.loadavg().map((v) => round(v, 2)) },
+    ...benchEnvelope('relay', loadStart),
     database: bench.kind,
     topology:
       'three processes on one machine: the server (createApplication, silent logs; in-memory PGlite in-process, or PostgreSQL over TCP) in the bench process; ' +
@@ -331,47 +252,22 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
     targetP99Ms: TARGET_P99_MS,
     levels,
   };
-  const defaultOutput = join(here, 'results', bench.kind === 'postgres' ? 'relay-postgres.json' : 'relay.json');
-  const output = options.output === undefined ? defaultOutput : options.output;
-  if (output !== null) {
-    await mkdir(dirname(output), { recursive: true });
-    const temporary = `${output}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(result, null, 2)}\n`);
-    await rename(temporary, output);
-  }
+  await writeCallBenchResult(result, options.output);
   return result;
 }
 
-/** `--levels 1,10,100 --duration-ms 12000 --database-url postgres://… --output file|- --no-warmup --cpu-profile prefix --wait-quiet-s 600`. */
+/** The shared flags (bench-options.ts, `RELAY_BENCH_` variables) and `--dump-latencies prefix --retries-when-busy 4`. */
 export function relayOptionsFromArgs(args: readonly string[]): RelayBenchOptions {
   const { values } = parseArgs({
     args: [...args],
-    options: {
-      levels: { type: 'string' },
-      'duration-ms': { type: 'string' },
-      'database-url': { type: 'string' },
-      output: { type: 'string' },
-      'no-warmup': { type: 'boolean' },
-      'cpu-profile': { type: 'string' },
-      'wait-quiet-s': { type: 'string' },
-      'dump-latencies': { type: 'string' },
-      'retries-when-busy': { type: 'string' },
-    },
+    options: { ...callBenchFlags, 'dump-latencies': { type: 'string' }, 'retries-when-busy': { type: 'string' } },
     strict: true,
   });
-  const databaseUrl = values['database-url'] ?? process.env.RELAY_BENCH_DATABASE_URL;
-  const waitQuietS = values['wait-quiet-s'] ?? process.env.RELAY_BENCH_WAIT_QUIET_S;
   const retries = values['retries-when-busy'] ?? process.env.RELAY_BENCH_RETRIES_WHEN_BUSY;
   return {
-    ...(values.levels === undefined ? {} : { levels: values.levels.split(',').map(Number) }),
-    ...(values['duration-ms'] === undefined ? {} : { durationMs: Number(values['duration-ms']) }),
-    ...(databaseUrl === undefined || databaseUrl === '' ? {} : { databaseUrl }),
-    ...(values.output === undefined ? {} : { output: values.output === '-' ? null : values.output }),
-    ...(values['cpu-profile'] === undefined ? {} : { cpuProfile: values['cpu-profile'] }),
+    ...callBenchOptions(values, 'RELAY_BENCH'),
     ...(values['dump-latencies'] === undefined ? {} : { dumpLatencies: values['dump-latencies'] }),
     ...(retries === undefined || retries === '' ? {} : { retriesWhenBusy: Number(retries) }),
-    ...(waitQuietS === undefined || waitQuietS === '' ? {} : { waitQuietMs: Number(waitQuietS) * 1000 }),
-    warmup: values['no-warmup'] !== true,
   };
 }
 

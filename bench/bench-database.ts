@@ -1,6 +1,7 @@
 /**
- * The relay benchmark's database: in-memory PGlite by default, or a scratch database created on a
- * PostgreSQL server for the run and dropped afterwards (the server's other databases are untouched).
+ * The call benchmarks' database (relay.ts, phone.ts): in-memory PGlite by default, or a scratch
+ * database created on a PostgreSQL server for the run and dropped afterwards (the server's other
+ * databases are untouched).
  */
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';

@@ -1,7 +1,7 @@
 /**
- * What every process of the relay benchmark (server, fake upstream, callers) shares: the clock it
- * stamps with, IPC helpers for the parent, and a monitor of its own CPU, memory, event-loop delay
- * and garbage collection over the measured window.
+ * What every process of the call benchmarks (relay.ts, phone.ts: the server, the fake upstream, the
+ * callers) shares: the clock it stamps with, IPC helpers for the parent, and a monitor of its own CPU,
+ * memory, event-loop delay and garbage collection over the measured window.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,9 +11,13 @@ import os from 'node:os';
 import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { systemClock, type Clock } from '../src/core/clock.ts';
 
 /** Epoch milliseconds with sub-millisecond resolution; the same expression in every process. */
 export const nowMs = (): number => performance.timeOrigin + performance.now();
+
+/** {@link nowMs} on real timers: the clock the fakes and the simulated callers stamp with. */
+export const benchClock: Clock = { nowMs, setTimer: (delayMs, fn) => systemClock.setTimer(delayMs, fn) };
 
 export const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits;
 const mib = (bytes: number): number => round(bytes / 2 ** 20, 1);
