@@ -1,29 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.ts';
+import { parseConfig } from './config.ts';
+import { configMessageOf } from '../testing/config-problems.ts';
 
 const secret = 'x'.repeat(32);
 
-function problemsOf(env: Record<string, string>): string {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  return '';
-}
-
 describe('identity configuration', () => {
   it('refuses to start in production without JWT_SECRET, naming it', () => {
-    const message = problemsOf({ NODE_ENV: 'production' });
+    const message = configMessageOf({ NODE_ENV: 'production' });
     expect(message).toContain('JWT_SECRET');
     expect(message).toContain('required when NODE_ENV=production');
     expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).identity.jwtSecret).toBe(secret);
   });
 
   it('refuses secrets shorter than 32 bytes', () => {
-    expect(problemsOf({ JWT_SECRET: 'short' })).toContain('JWT_SECRET');
-    expect(problemsOf({ ADMIN_API_KEY: 'short' })).toContain('ADMIN_API_KEY');
+    expect(configMessageOf({ JWT_SECRET: 'short' })).toContain('JWT_SECRET');
+    expect(configMessageOf({ ADMIN_API_KEY: 'short' })).toContain('ADMIN_API_KEY');
   });
 
   it('defaults: 15 minute access tokens, 30 day refresh tokens, open signup, no operator key, no external provider', () => {
@@ -48,12 +39,12 @@ describe('identity configuration', () => {
   it('reads durations with units and refuses nonsense', () => {
     expect(parseConfig({ ACCESS_TOKEN_TTL: '90' }).identity.accessTokenTtlMs).toBe(90_000);
     expect(parseConfig({ ACCESS_TOKEN_TTL: '1h', REFRESH_TOKEN_TTL: '7d' }).identity).toMatchObject({ accessTokenTtlMs: 3_600_000, refreshTokenTtlMs: 7 * 86_400_000 });
-    expect(problemsOf({ ACCESS_TOKEN_TTL: 'forever' })).toContain('ACCESS_TOKEN_TTL');
-    expect(problemsOf({ ACCESS_TOKEN_TTL: '2d' })).toContain('ACCESS_TOKEN_TTL');
+    expect(configMessageOf({ ACCESS_TOKEN_TTL: 'forever' })).toContain('ACCESS_TOKEN_TTL');
+    expect(configMessageOf({ ACCESS_TOKEN_TTL: '2d' })).toContain('ACCESS_TOKEN_TTL');
   });
 
   it('wants all four EXTERNAL_JWT_* variables or none, and https JWKS in production', () => {
-    const message = problemsOf({ EXTERNAL_JWT_JWKS_URL: 'https://idp.example/jwks.json' });
+    const message = configMessageOf({ EXTERNAL_JWT_JWKS_URL: 'https://idp.example/jwks.json' });
     for (const name of ['EXTERNAL_JWT_ISSUER', 'EXTERNAL_JWT_AUDIENCE', 'EXTERNAL_JWT_TENANT']) expect(message).toContain(name);
     const full = {
       EXTERNAL_JWT_JWKS_URL: 'http://127.0.0.1:9/jwks.json',
@@ -62,6 +53,6 @@ describe('identity configuration', () => {
       EXTERNAL_JWT_TENANT: 'voice-mode',
     };
     expect(parseConfig(full).identity.externalJwt).toEqual({ jwksUrl: full.EXTERNAL_JWT_JWKS_URL, issuer: full.EXTERNAL_JWT_ISSUER, audience: 'app', tenantSlug: 'voice-mode' });
-    expect(problemsOf({ ...full, NODE_ENV: 'production', JWT_SECRET: secret })).toContain('EXTERNAL_JWT_JWKS_URL: must be https');
+    expect(configMessageOf({ ...full, NODE_ENV: 'production', JWT_SECRET: secret })).toContain('EXTERNAL_JWT_JWKS_URL: must be https');
   });
 });

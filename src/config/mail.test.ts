@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.ts';
-
-const problemsOf = (env: Record<string, string>): readonly string[] => {
-  try {
-    parseConfig(env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-};
+import { parseConfig } from './config.ts';
+import { configProblemsOf } from '../testing/config-problems.ts';
 
 describe('mail config', () => {
   it('has no transport and no reset page by default, and a sender at the host of PUBLIC_URL', () => {
@@ -18,7 +9,7 @@ describe('mail config', () => {
   });
 
   it('needs PASSWORD_RESET_URL with SMTP_URL: this server has no reset page to default to', () => {
-    expect(problemsOf({ SMTP_URL: 'smtp://mail.example.com:587' })).toEqual([expect.stringMatching(/^PASSWORD_RESET_URL: is required when SMTP_URL is set/)]);
+    expect(configProblemsOf({ SMTP_URL: 'smtp://mail.example.com:587' })).toEqual([expect.stringMatching(/^PASSWORD_RESET_URL: is required when SMTP_URL is set/)]);
   });
 
   it('takes an SMTP URL, a sender and a reset page', () => {
@@ -27,7 +18,7 @@ describe('mail config', () => {
   });
 
   it('refuses a non-SMTP URL and a reset page without {token}, naming the variable', () => {
-    expect(problemsOf({ SMTP_URL: 'http://mail.example.com' })).toEqual([expect.stringMatching(/^SMTP_URL: .*smtp/)]);
-    expect(problemsOf({ PASSWORD_RESET_URL: 'https://app.example.com/reset' })).toEqual([expect.stringMatching(/^PASSWORD_RESET_URL: must contain \{token\}/)]);
+    expect(configProblemsOf({ SMTP_URL: 'http://mail.example.com' })).toEqual([expect.stringMatching(/^SMTP_URL: .*smtp/)]);
+    expect(configProblemsOf({ PASSWORD_RESET_URL: 'https://app.example.com/reset' })).toEqual([expect.stringMatching(/^PASSWORD_RESET_URL: must contain \{token\}/)]);
   });
 });

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.ts';
+import { parseConfig } from './config.ts';
+import { configMessageOf } from '../testing/config-problems.ts';
 
 const sid = `AC${'a1'.repeat(16)}`;
 const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
-
-function problemsOf(env: Record<string, string>): string {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  return '';
-}
 
 describe('twilio configuration', () => {
   it('defaults to no Twilio account and the real REST endpoint', () => {
@@ -20,8 +11,8 @@ describe('twilio configuration', () => {
   });
 
   it('checks the account SID format and wants the token beside it', () => {
-    expect(problemsOf({ TWILIO_ACCOUNT_SID: 'AC123', TWILIO_AUTH_TOKEN: 't' })).toContain('TWILIO_ACCOUNT_SID: must be an account SID');
-    expect(problemsOf({ TWILIO_ACCOUNT_SID: sid })).toContain('TWILIO_AUTH_TOKEN: is required when TWILIO_ACCOUNT_SID is set');
+    expect(configMessageOf({ TWILIO_ACCOUNT_SID: 'AC123', TWILIO_AUTH_TOKEN: 't' })).toContain('TWILIO_ACCOUNT_SID: must be an account SID');
+    expect(configMessageOf({ TWILIO_ACCOUNT_SID: sid })).toContain('TWILIO_AUTH_TOKEN: is required when TWILIO_ACCOUNT_SID is set');
     expect(parseConfig({ TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: 't', TWILIO_API_BASE_URL: 'http://127.0.0.1:4010/' }).twilio).toEqual({
       accountSid: sid,
       authToken: 't',
@@ -30,11 +21,11 @@ describe('twilio configuration', () => {
   });
 
   it('wants an https PUBLIC_URL in production once Twilio is configured (media streams are wss:// only)', () => {
-    expect(problemsOf({ ...production, TWILIO_AUTH_TOKEN: 't' })).toContain('PUBLIC_URL: must be an https URL');
-    expect(problemsOf({ ...production, TWILIO_AUTH_TOKEN: 't', PUBLIC_URL: 'http://voice.example.com' })).toContain('PUBLIC_URL');
-    expect(problemsOf({ ...production, TWILIO_AUTH_TOKEN: 't', PUBLIC_URL: 'https://voice.example.com' })).toBe('');
+    expect(configMessageOf({ ...production, TWILIO_AUTH_TOKEN: 't' })).toContain('PUBLIC_URL: must be an https URL');
+    expect(configMessageOf({ ...production, TWILIO_AUTH_TOKEN: 't', PUBLIC_URL: 'http://voice.example.com' })).toContain('PUBLIC_URL');
+    expect(configMessageOf({ ...production, TWILIO_AUTH_TOKEN: 't', PUBLIC_URL: 'https://voice.example.com' })).toBe('');
     // Development may use http (local tools); production without Twilio is not concerned.
-    expect(problemsOf({ TWILIO_AUTH_TOKEN: 't' })).toBe('');
-    expect(problemsOf(production)).toBe('');
+    expect(configMessageOf({ TWILIO_AUTH_TOKEN: 't' })).toBe('');
+    expect(configMessageOf(production)).toBe('');
   });
 });

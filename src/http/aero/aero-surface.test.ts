@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getCall } from '../../store/queries/calls.ts';
 import { upsertTranscriptItem } from '../../store/queries/transcript-items.ts';
-import type { InjectOptions } from 'fastify';
-import { createTestUser, startTestApplication, type TestApplication } from '../../testing/test-application.ts';
+import { useAdminApi } from '../../testing/test-application-fixtures.ts';
 
-let app: TestApplication;
-let adminHeaders: { authorization: string };
-beforeAll(async () => {
-  app = await startTestApplication();
-  adminHeaders = (await createTestUser(app, { role: 'admin' })).headers;
-});
-
+const admin = useAdminApi();
 /** Requests as the tenant's admin. */
-function inject(options: InjectOptions) {
-  return app.http.inject({ ...options, headers: { ...adminHeaders, ...options.headers } });
-}
-afterAll(async () => {
-  await app.close();
-});
+const { inject } = admin;
 
 async function start(userId: string): Promise<string> {
   const res = await inject({ method: 'POST', url: '/api/calls/start', payload: { userId } });
@@ -28,8 +16,8 @@ async function start(userId: string): Promise<string> {
 }
 
 async function snapshotInstructions(callId: string): Promise<string> {
-  const row = await app.database.db.query.calls.findFirst({ where: (c, { eq }) => eq(c.id, callId) });
-  const call = await getCall(app.database.db, { tenantId: row!.tenantId, callId });
+  const row = await admin.app.database.db.query.calls.findFirst({ where: (c, { eq }) => eq(c.id, callId) });
+  const call = await getCall(admin.app.database.db, { tenantId: row!.tenantId, callId });
   return call!.agentSnapshot.instructions;
 }
 
@@ -43,9 +31,9 @@ describe('Aero REST surface', () => {
 
   it('ends a call returning its transcription, and ending again returns the same', async () => {
     const callId = await start('learner-2');
-    const row = await app.database.db.query.calls.findFirst({ where: (c, { eq }) => eq(c.id, callId) });
-    await upsertTranscriptItem(app.database.db, { tenantId: row!.tenantId, callId, seq: 0, role: 'user', text: 'I go store', startMs: 0, endMs: 900, interrupted: false });
-    await upsertTranscriptItem(app.database.db, { tenantId: row!.tenantId, callId, seq: 1, role: 'assistant', text: "You said 'I go store'…", startMs: 1200, endMs: 3000, interrupted: false });
+    const row = await admin.app.database.db.query.calls.findFirst({ where: (c, { eq }) => eq(c.id, callId) });
+    await upsertTranscriptItem(admin.app.database.db, { tenantId: row!.tenantId, callId, seq: 0, role: 'user', text: 'I go store', startMs: 0, endMs: 900, interrupted: false });
+    await upsertTranscriptItem(admin.app.database.db, { tenantId: row!.tenantId, callId, seq: 1, role: 'assistant', text: "You said 'I go store'…", startMs: 1200, endMs: 3000, interrupted: false });
     const first = await inject({ method: 'POST', url: `/api/calls/end/${callId}` });
     expect(first.statusCode).toBe(200);
     const body = first.json<{ message: string; transcription: { role: string; text: string }[] }>();

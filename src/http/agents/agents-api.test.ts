@@ -1,21 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InjectOptions } from 'fastify';
-import { createTestUser, startTestApplication, type TestApplication } from '../../testing/test-application.ts';
-
-let app: TestApplication;
-let adminHeaders: { authorization: string };
-beforeAll(async () => {
-  app = await startTestApplication();
-  adminHeaders = (await createTestUser(app, { role: 'admin' })).headers;
-});
+import { describe, expect, it } from 'vitest';
+import { useAdminApi } from '../../testing/test-application-fixtures.ts';
 
 /** Requests as the tenant's admin. */
-function inject(options: InjectOptions) {
-  return app.http.inject({ ...options, headers: { ...adminHeaders, ...options.headers } });
-}
-afterAll(async () => {
-  await app.close();
-});
+const { inject } = useAdminApi();
 
 describe('agents API', () => {
   it('creates from a template with overrides, updates partially and deletes', async () => {

@@ -1,20 +1,9 @@
-import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestUser, startTestApplication, type TestApplication } from '../../testing/test-application.ts';
+import { describe, expect, it } from 'vitest';
+import { useAdminApi } from '../../testing/test-application-fixtures.ts';
 
-let app: TestApplication;
-let adminHeaders: { authorization: string };
-beforeAll(async () => {
-  app = await startTestApplication();
-  adminHeaders = (await createTestUser(app, { role: 'admin' })).headers;
-});
-afterAll(async () => {
-  await app.close();
-});
-
-function inject(options: InjectOptions) {
-  return app.http.inject({ ...options, headers: { ...adminHeaders, ...options.headers } });
-}
+const admin = useAdminApi();
+/** Requests as the tenant's admin. */
+const { inject } = admin;
 
 const schema = {
   type: 'object',
@@ -47,7 +36,7 @@ describe('analysis plans at the agent API', () => {
     expect(agent.analysis).toEqual(analysis);
     const call = await inject({ method: 'POST', url: '/v1/calls', payload: { agentId: agent.id } });
     const { id } = call.json<{ id: string }>();
-    const row = await app.database.db.query.calls.findFirst({ where: (c, { eq }) => eq(c.id, id) });
+    const row = await admin.app.database.db.query.calls.findFirst({ where: (c, { eq }) => eq(c.id, id) });
     expect(row?.agentSnapshot.analysis).toEqual(analysis);
     const cleared = await inject({ method: 'PATCH', url: `/v1/agents/${agent.id}`, payload: { analysis: {} } });
     expect(cleared.json()).toMatchObject({ analysis: {} });

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApplication, type TestApplication } from '../../testing/test-application.ts';
+import { describe, expect, it } from 'vitest';
+import { startTestApplication } from '../../testing/test-application.ts';
+import { useSignupApplications } from '../../testing/test-application-fixtures.ts';
 
 interface Token {
   access_token: string;
@@ -8,22 +9,13 @@ interface Token {
   refresh_token: string;
 }
 
-let app: TestApplication;
-let closed: TestApplication;
-beforeAll(async () => {
-  app = await startTestApplication({ env: { RATE_LIMIT_LOGIN: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_SIGNUP_PER_IP: '1000' } });
-  closed = await startTestApplication({ env: { SIGNUP_ENABLED: 'false' } });
-});
-afterAll(async () => {
-  await app.close();
-  await closed.close();
-});
+const signup = useSignupApplications();
 
 const password = 'a long enough passphrase';
 let counter = 0;
-const json = (url: string, payload: object) => app.http.inject({ method: 'POST', url, payload });
+const json = (url: string, payload: object) => signup.app.http.inject({ method: 'POST', url, payload });
 const form = (url: string, fields: Record<string, string>) =>
-  app.http.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  signup.app.http.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 async function registered(fullName?: string): Promise<{ email: string; id: string }> {
@@ -56,7 +48,7 @@ describe('register', () => {
     expect(again.json()).toMatchObject({ code: 'email_taken', detail: 'An account with this email already exists' });
     const unknown = await json('/api/v1/auth/register', { email: 'x@aura.test', password, username: 'x' });
     expect(unknown.json()).toMatchObject({ code: 'validation_failed', detail: 'The request is invalid', details: [{ path: 'body.username' }] });
-    const off = await closed.http.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'x@aura.test', password } });
+    const off = await signup.closed.http.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'x@aura.test', password } });
     expect(off.statusCode).toBe(403);
     expect(off.json<{ detail: string }>().detail).toContain('signup is disabled');
   });
@@ -69,7 +61,7 @@ describe('login', () => {
     expect(res.statusCode).toBe(200);
     const token = res.json<Token>();
     expect(token).toMatchObject({ token_type: 'bearer', expires_in: expect.any(Number) as number });
-    expect((await app.http.inject({ url: '/api/v1/auth/me', headers: bearer(token.access_token) })).json()).toMatchObject({ email });
+    expect((await signup.app.http.inject({ url: '/api/v1/auth/me', headers: bearer(token.access_token) })).json()).toMatchObject({ email });
     // The refresh token works with the server's own refresh route.
     expect((await json('/v1/auth/refresh', { refreshToken: token.refresh_token })).statusCode).toBe(200);
   });
@@ -87,7 +79,7 @@ describe('login', () => {
   });
 
   it('forms are parsed on this surface only', async () => {
-    const res = await app.http.inject({
+    const res = await signup.app.http.inject({
       method: 'POST',
       url: '/v1/auth/login',
       payload: 'email=a%40b.test&password=x',
@@ -117,16 +109,16 @@ describe('me and profile', () => {
   it('GET /auth/me and /user/profile show the user; PUT /user/profile changes full_name', async () => {
     const { email, id } = await registered('Avant');
     const token = (await json('/api/v1/auth/login', { email, password })).json<Token>().access_token;
-    expect((await app.http.inject({ url: '/api/v1/user/profile', headers: bearer(token) })).json()).toMatchObject({ id, email, full_name: 'Avant' });
-    const put = await app.http.inject({ method: 'PUT', url: '/api/v1/user/profile', headers: bearer(token), payload: { full_name: 'Après' } });
+    expect((await signup.app.http.inject({ url: '/api/v1/user/profile', headers: bearer(token) })).json()).toMatchObject({ id, email, full_name: 'Avant' });
+    const put = await signup.app.http.inject({ method: 'PUT', url: '/api/v1/user/profile', headers: bearer(token), payload: { full_name: 'Après' } });
     expect(put.json()).toMatchObject({ id, full_name: 'Après' });
-    expect((await app.http.inject({ url: '/api/v1/auth/me', headers: bearer(token) })).json()).toMatchObject({ full_name: 'Après' });
-    const refused = await app.http.inject({ method: 'PUT', url: '/api/v1/user/profile', headers: bearer(token), payload: { full_name: 'x', email: 'other@aura.test' } });
+    expect((await signup.app.http.inject({ url: '/api/v1/auth/me', headers: bearer(token) })).json()).toMatchObject({ full_name: 'Après' });
+    const refused = await signup.app.http.inject({ method: 'PUT', url: '/api/v1/user/profile', headers: bearer(token), payload: { full_name: 'x', email: 'other@aura.test' } });
     expect(refused.json()).toMatchObject({ details: [{ path: 'body.email' }] });
   });
 
   it('need a token: 401 with detail', async () => {
-    const res = await app.http.inject({ url: '/api/v1/user/profile' });
+    const res = await signup.app.http.inject({ url: '/api/v1/user/profile' });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ code: 'unauthenticated', detail: expect.stringContaining('Authentication required') as string });
   });

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApplication, type TestApplication } from '../../testing/test-application.ts';
+import { describe, expect, it } from 'vitest';
+import { useSignupApplications } from '../../testing/test-application-fixtures.ts';
 
-let app: TestApplication;
-let closed: TestApplication;
-beforeAll(async () => {
-  app = await startTestApplication({ env: { RATE_LIMIT_LOGIN: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_SIGNUP_PER_IP: '1000' } });
-  closed = await startTestApplication({ env: { SIGNUP_ENABLED: 'false' } });
-});
-afterAll(async () => {
-  await app.close();
-  await closed.close();
-});
+const signup = useSignupApplications();
 
 const password = 'a long enough passphrase';
-const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => app.http.inject({ method: 'POST', url, payload: payload as Record<string, unknown>, headers });
+const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => signup.app.http.inject({ method: 'POST', url, payload: payload as Record<string, unknown>, headers });
 
 describe('signup', () => {
   it('creates a new tenant with the registrant as its admin and a default agent, and returns a session', async () => {
@@ -21,7 +12,7 @@ describe('signup', () => {
     expect(res.statusCode, res.body).toBe(201);
     const body = res.json<{ accessToken: string; tokenType: string; expiresIn: number; user: { email: string; role: string; tenantId: string }; tenant: { id: string; slug: string } }>();
     expect(body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { email: 'founder@acme.test', role: 'admin', name: 'Fran' }, tenant: { slug: 'acme-corp' } });
-    const me = await app.http.inject({ url: '/v1/auth/me', headers: { authorization: `Bearer ${body.accessToken}` } });
+    const me = await signup.app.http.inject({ url: '/v1/auth/me', headers: { authorization: `Bearer ${body.accessToken}` } });
     expect(me.json()).toMatchObject({ kind: 'user', role: 'admin', scopes: ['read', 'write', 'calls', 'admin'], tenant: { id: body.tenant.id }, user: { email: 'founder@acme.test' } });
     const call = await post('/v1/calls', {}, { authorization: `Bearer ${body.accessToken}` });
     expect(call.statusCode).toBe(201);
@@ -45,7 +36,7 @@ describe('signup', () => {
   });
 
   it('is refused when SIGNUP_ENABLED=false', async () => {
-    const res = await closed.http.inject({ method: 'POST', url: '/v1/auth/register', payload: { email: 'x@closed.test', password, tenantName: 'X' } });
+    const res = await signup.closed.http.inject({ method: 'POST', url: '/v1/auth/register', payload: { email: 'x@signup.closed.test', password, tenantName: 'X' } });
     expect(res.statusCode).toBe(403);
     expect(res.json<{ message: string }>().message).toContain('signup is disabled');
   });
@@ -68,14 +59,14 @@ describe('profile', () => {
   it('changes the name freely and the email only with the current password', async () => {
     const { accessToken } = (await post('/v1/auth/register', { email: 'me@profile.test', password, tenantName: 'Pr' })).json<{ accessToken: string }>();
     const auth = { authorization: `Bearer ${accessToken}` };
-    const named = await app.http.inject({ method: 'PATCH', url: '/v1/auth/profile', headers: auth, payload: { name: 'New Name' } });
+    const named = await signup.app.http.inject({ method: 'PATCH', url: '/v1/auth/profile', headers: auth, payload: { name: 'New Name' } });
     expect(named.json()).toMatchObject({ name: 'New Name', email: 'me@profile.test' });
-    const noPassword = await app.http.inject({ method: 'PATCH', url: '/v1/auth/profile', headers: auth, payload: { email: 'new@profile.test' } });
+    const noPassword = await signup.app.http.inject({ method: 'PATCH', url: '/v1/auth/profile', headers: auth, payload: { email: 'new@profile.test' } });
     expect(noPassword.json()).toMatchObject({ code: 'validation_failed', details: [{ path: 'body.currentPassword' }] });
     await post('/v1/auth/register', { email: 'taken@profile.test', password, tenantName: 'Pr2' });
-    const taken = await app.http.inject({ method: 'PATCH', url: '/v1/auth/profile', headers: auth, payload: { email: 'Taken@profile.test', currentPassword: password } });
+    const taken = await signup.app.http.inject({ method: 'PATCH', url: '/v1/auth/profile', headers: auth, payload: { email: 'Taken@profile.test', currentPassword: password } });
     expect(taken.statusCode).toBe(409);
-    const moved = await app.http.inject({ method: 'PATCH', url: '/v1/auth/profile', headers: auth, payload: { email: 'New@Profile.test', currentPassword: password } });
+    const moved = await signup.app.http.inject({ method: 'PATCH', url: '/v1/auth/profile', headers: auth, payload: { email: 'New@Profile.test', currentPassword: password } });
     expect(moved.json()).toMatchObject({ email: 'new@profile.test' });
     expect((await post('/v1/auth/login', { email: 'new@profile.test', password })).statusCode).toBe(200);
   });

@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { upsertTranscriptItem } from '../../store/queries/transcript-items.ts';
-import type { InjectOptions } from 'fastify';
-import { createTestUser, startTestApplication, type TestApplication } from '../../testing/test-application.ts';
+import { useAdminApi } from '../../testing/test-application-fixtures.ts';
 import type { CallDto } from './schemas.ts';
 
-let app: TestApplication;
-let adminHeaders: { authorization: string };
-beforeAll(async () => {
-  app = await startTestApplication();
-  adminHeaders = (await createTestUser(app, { role: 'admin' })).headers;
-});
-
+const admin = useAdminApi();
 /** Requests as the tenant's admin. */
-function inject(options: InjectOptions) {
-  return app.http.inject({ ...options, headers: { ...adminHeaders, ...options.headers } });
-}
-afterAll(async () => {
-  await app.close();
-});
+const { inject } = admin;
 
 async function createCall(body: Record<string, unknown> = {}): Promise<CallDto> {
   const res = await inject({ method: 'POST', url: '/v1/calls', payload: body });
@@ -38,9 +26,9 @@ describe('calls API', () => {
 
   it('returns the transcript in conversation order', async () => {
     const call = await createCall();
-    const tenantId = (await app.database.db.query.calls.findFirst({ where: (c, { eq }) => eq(c.id, call.id) }))!.tenantId;
+    const tenantId = (await admin.app.database.db.query.calls.findFirst({ where: (c, { eq }) => eq(c.id, call.id) }))!.tenantId;
     for (const [seq, role, text] of [[1, 'assistant', 'Hi there'], [0, 'user', 'Hello']] as const) {
-      await upsertTranscriptItem(app.database.db, { tenantId, callId: call.id, seq, role, text, startMs: seq * 1000, endMs: null, interrupted: false });
+      await upsertTranscriptItem(admin.app.database.db, { tenantId, callId: call.id, seq, role, text, startMs: seq * 1000, endMs: null, interrupted: false });
     }
     const res = await inject({ url: `/v1/calls/${call.id}/transcript` });
     expect(res.json<{ items: { text: string }[] }>().items.map((i) => i.text)).toEqual(['Hello', 'Hi there']);

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApplication, type TestApplication } from '../../testing/test-application.ts';
+import { describe, expect, it } from 'vitest';
+import { startTestApplication } from '../../testing/test-application.ts';
+import { useSignupApplications } from '../../testing/test-application-fixtures.ts';
 
 interface Session {
   success: true;
@@ -9,23 +10,14 @@ interface Session {
   user: { id: string; _id: string; email: string; firstName: string; lastName: string; role: string; companyId: string; company: string };
 }
 
-let app: TestApplication;
-let closed: TestApplication;
-beforeAll(async () => {
-  app = await startTestApplication({ env: { RATE_LIMIT_LOGIN: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_SIGNUP_PER_IP: '1000' } });
-  closed = await startTestApplication({ env: { SIGNUP_ENABLED: 'false' } });
-});
-afterAll(async () => {
-  await app.close();
-  await closed.close();
-});
+const signup = useSignupApplications();
 
 const password = 'a long enough passphrase';
 let counter = 0;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const post = (url: string, payload: object, headers: Record<string, string> = {}) => app.http.inject({ method: 'POST', url, payload, headers });
-const put = (url: string, payload: object, headers: Record<string, string> = {}) => app.http.inject({ method: 'PUT', url, payload, headers });
-const me = (token: string) => app.http.inject({ url: '/api/auth/me', headers: bearer(token) });
+const post = (url: string, payload: object, headers: Record<string, string> = {}) => signup.app.http.inject({ method: 'POST', url, payload, headers });
+const put = (url: string, payload: object, headers: Record<string, string> = {}) => signup.app.http.inject({ method: 'PUT', url, payload, headers });
+const me = (token: string) => signup.app.http.inject({ url: '/api/auth/me', headers: bearer(token) });
 const refresh = (refreshToken: string) => post('/api/auth/refresh-token', { refreshToken });
 
 async function register(extra: object = {}): Promise<Session & { email: string }> {
@@ -45,7 +37,7 @@ describe('register and login', () => {
     const who = (await me(session.token)).json<{ user: Session['user']; company: { id: string; name: string } }>();
     expect(who.company).toMatchObject({ id: session.user.companyId, name: 'Boulangerie Martin' });
     // The same person through the /v1 API: one identity, one name.
-    const v1 = await app.http.inject({ url: '/v1/auth/me', headers: bearer(session.token) });
+    const v1 = await signup.app.http.inject({ url: '/v1/auth/me', headers: bearer(session.token) });
     expect(v1.json()).toMatchObject({ role: 'admin', user: { name: 'Léa Martin' }, tenant: { name: 'Boulangerie Martin' } });
   });
 
@@ -64,13 +56,13 @@ describe('register and login', () => {
     expect(body).toMatchObject({ code: 'validation_failed', error: body.message });
     expect(body.requestId).toBe(res.headers['x-request-id']);
     expect(body.details.map((d) => d.path)).toEqual(expect.arrayContaining(['body.companyId', 'body.email', 'body.password']));
-    const anonymous = await app.http.inject({ url: '/api/auth/me' });
+    const anonymous = await signup.app.http.inject({ url: '/api/auth/me' });
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json()).toMatchObject({ code: 'unauthenticated', error: expect.stringContaining('Authentication required') as string });
   });
 
   it('register follows SIGNUP_ENABLED', async () => {
-    const res = await closed.http.inject({ method: 'POST', url: '/api/auth/register', payload: { email: 'x@closed.test', password, firstName: 'A', lastName: 'B' } });
+    const res = await signup.closed.http.inject({ method: 'POST', url: '/api/auth/register', payload: { email: 'x@signup.closed.test', password, firstName: 'A', lastName: 'B' } });
     expect(res.statusCode).toBe(403);
     expect(res.json<{ error: string }>().error).toContain('signup is disabled');
   });
@@ -128,7 +120,7 @@ describe('tokens', () => {
     expect((await refresh(session.refreshToken)).statusCode).toBe(401);
     expect((await refresh(other.refreshToken)).statusCode).toBe(200);
     const third = (await post('/api/auth/login', { email: session.email, password })).json<Session>();
-    const everywhere = await app.http.inject({ method: 'POST', url: '/api/auth/logout', headers: bearer(third.token) });
+    const everywhere = await signup.app.http.inject({ method: 'POST', url: '/api/auth/logout', headers: bearer(third.token) });
     expect(everywhere.statusCode, everywhere.body).toBe(200);
     expect((await me(third.token)).statusCode).toBe(401);
     expect((await refresh(third.refreshToken)).statusCode).toBe(401);
@@ -163,8 +155,8 @@ describe('profile', () => {
 
   it('are user routes: an API key is refused', async () => {
     const session = await register();
-    const { key } = await app.identity.apiKeys.create({ tenantId: session.user.companyId, name: 'k', scopes: ['read', 'write', 'calls', 'admin'], createdByUserId: null });
-    const res = await app.http.inject({ url: '/api/auth/me', headers: { 'x-api-key': key } });
+    const { key } = await signup.app.identity.apiKeys.create({ tenantId: session.user.companyId, name: 'k', scopes: ['read', 'write', 'calls', 'admin'], createdByUserId: null });
+    const res = await signup.app.http.inject({ url: '/api/auth/me', headers: { 'x-api-key': key } });
     expect(res.statusCode).toBe(403);
     expect(res.json<{ error: string }>().error).toContain('needs a user token');
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApiKey, createTestUser, startTestApplication, type TestApplication } from '../../testing/test-application.ts';
+import { liftedLoginLimits } from '../../testing/test-application-fixtures.ts';
 
 interface LydiaUser {
   id: string;
@@ -12,7 +13,7 @@ interface LydiaUser {
 
 let app: TestApplication;
 beforeAll(async () => {
-  app = await startTestApplication({ env: { RATE_LIMIT_LOGIN: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000', RATE_LIMIT_SIGNUP_PER_IP: '1000' } });
+  app = await startTestApplication({ env: liftedLoginLimits });
 });
 afterAll(async () => {
   await app.close();
