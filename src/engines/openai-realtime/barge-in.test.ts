@@ -1,41 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineSession } from '../../runtime/ports.ts';
-import { FAKE_OPENAI_API_KEY, silenceAudio, startFakeOpenAIRealtime, toneAudio, type FakeRealtimeServer } from '../../testing/fake-openai-realtime/index.ts';
-import { createOpenAIRealtimeEngine } from './engine.ts';
-import { assistantAudioBytes, EventRecorder, MULAW8K, sendInChunks, sessionConfig } from '../../testing/openai-realtime-test-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { callerTalksOver, replyUnderway, useMulawSessions } from '../../testing/openai-realtime-barge-in.ts';
 
-let fake: FakeRealtimeServer | undefined;
-let session: EngineSession | undefined;
-
-afterEach(async () => {
-  await session?.close();
-  await fake?.close();
-});
-
-const pcmu = { type: 'audio/pcmu' } as const;
-const utterance = Buffer.concat([toneAudio(300, pcmu), silenceAudio(600, pcmu)]);
+const open = useMulawSessions();
 
 describe('barge-in with server VAD', () => {
   it('truncates the interrupted item at an integer position within 60 ms of what was heard, without a redundant cancel', async () => {
-    fake = await startFakeOpenAIRealtime({
-      pacing: { speedFactor: 8 },
-      script: {
-        userSays: ['Tell me everything.', 'Wait, stop.'],
-        replies: [{ type: 'message', text: 'This is a long answer that the caller will interrupt halfway through', audioMs: 4000 }, { type: 'message', text: 'Okay, go ahead.', audioMs: 300 }],
-      },
+    const call = await open({
+      userSays: ['Tell me everything.', 'Wait, stop.'],
+      replies: [{ type: 'message', text: 'This is a long answer that the caller will interrupt halfway through', audioMs: 4000 }, { type: 'message', text: 'Okay, go ahead.', audioMs: 300 }],
     });
-    const engine = createOpenAIRealtimeEngine({ apiKey: FAKE_OPENAI_API_KEY, baseUrl: fake.baseUrl, model: 'gpt-realtime-2' });
-    session = await engine.open(sessionConfig({ inputFormat: MULAW8K, outputFormat: MULAW8K }), new AbortController().signal);
-    const recorder = new EventRecorder(session);
-    sendInChunks(session, utterance, MULAW8K);
-    const firstAudio = await recorder.next('assistant_audio');
-    const itemId = firstAudio.itemId;
-    await recorder.next('assistant_audio', () => assistantAudioBytes(recorder, itemId) >= 1_000 * 8);
+    const { fake, session, recorder } = call;
+    const itemId = await replyUnderway(call, 1_000);
 
     // The caller talks over the answer; the runtime reacts to speech_started with what was actually played.
-    await recorder.next('speech_started');
-    sendInChunks(session, utterance, MULAW8K);
-    await recorder.next('speech_started');
+    await callerTalksOver(call);
     const heardMs = 612.7;
     session.interrupt({ itemId, heardMs });
 
