@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { callAnalysisJobKind } from '../jobs/call-analysis/call-analyzed.ts';
@@ -16,7 +15,8 @@ import { createDurableTestDatabase, type DurableTestDatabase } from '../testing/
 import { hang, json, messageText, startFakeOpenAiChat, text, type ChatCompletionRequest, type FakeOpenAiChat, type ScriptedReply } from '../testing/fake-openai-chat/index.ts';
 import { handlehomeExtraction } from '../testing/handlehome-fixtures.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
-import { startChildServer, type ChildServer } from './child-server.ts';
+import { api, registerTenant } from './child-api.ts';
+import { shortLeaseJobEnv, startChildServer, type ChildServer } from './child-server.ts';
 
 /** One caller per call, told apart by name in the transcript; each gives their own number (one customer each). */
 const callers = [
@@ -26,8 +26,7 @@ const callers = [
   { nom: 'Moreau', phone: '06 12 34 56 74', e164: '+33612345674' },
 ] as const;
 const concurrency = 2;
-/** Short lease: after the kill, the new process takes the interrupted jobs back 3 s after their last heartbeat. */
-const jobEnv = { JOB_CONCURRENCY: String(concurrency), JOB_POLL_INTERVAL_MS: '100', JOB_LEASE_MS: '3000', JOB_SHUTDOWN_GRACE_MS: '5000' };
+const jobEnv = shortLeaseJobEnv(concurrency);
 
 function conversation(nom: string, phone: string): readonly (readonly ['user' | 'assistant', string])[] {
   return [
@@ -75,16 +74,6 @@ afterAll(async () => {
   await database.dispose();
 });
 
-async function api<T>(baseUrl: string, path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  if (response.status >= 300) throw new Error(`${path}: ${String(response.status)} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 function start(): Promise<ChildServer> {
   return startChildServer({ ...database.env, ...jobEnv, OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: fake.apiKey });
 }
@@ -92,10 +81,7 @@ function start(): Promise<ChildServer> {
 describe('the server process is killed while post-call analysis jobs run', () => {
   it('after a restart every call is analysed once: one analysis, one call.analyzed, one customer, call record and order each', async () => {
     server = await start();
-    const { accessToken: token, tenant } = await api<{ accessToken: string; tenant: { id: string } }>(server.baseUrl, '/v1/auth/register', {
-      method: 'POST',
-      body: { email: `analysis-${randomUUID()}@test.example`, password: randomUUID(), tenantName: 'Crash' },
-    });
+    const { accessToken: token, tenant } = await registerTenant(server.baseUrl, 'analysis', 'Crash');
     const { secret } = await api<{ secret: string }>(server.baseUrl, '/v1/webhooks', { method: 'POST', token, body: { url: receiver.url, events: ['call.analyzed'] } });
     const agent = await api<{ id: string }>(server.baseUrl, '/v1/agents', { method: 'POST', token, body: { template: 'handlehome' } });
     const callIds: string[] = [];

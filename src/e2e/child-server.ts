@@ -22,6 +22,14 @@ const childJwtSecret = 'switchboard-e2e-child-jwt-secret-0123456789';
 const keptLines = 40;
 
 /**
+ * Job settings of the kill-and-restart tests: `concurrency` jobs at a time, polled every 100 ms, and a
+ * short lease, so after a kill the new process takes the interrupted jobs back 3 s after their last heartbeat.
+ */
+export function shortLeaseJobEnv(concurrency: number): Readonly<Record<string, string>> {
+  return { JOB_CONCURRENCY: String(concurrency), JOB_POLL_INTERVAL_MS: '100', JOB_LEASE_MS: '3000', JOB_SHUTDOWN_GRACE_MS: '5000' };
+}
+
+/**
  * Starts `node --import tsx src/main.ts` with `env` on top of a clean configuration (PORT 0 on
  * 127.0.0.1, info logs, a fixed JWT secret) and resolves once Fastify reports the address it listens on. Callers must
  * `kill()` it: a test never leaves a process behind.

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventIdHeader, signatureHeader } from '../services/webhooks/signature.ts';
@@ -8,11 +7,11 @@ import { webhookDeliveries } from '../store/schema/webhook-deliveries.ts';
 import { webhookEvents } from '../store/schema/webhook-events.ts';
 import { createDurableTestDatabase, type DurableTestDatabase } from '../testing/durable-test-database.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.ts';
-import { startChildServer, type ChildServer } from './child-server.ts';
+import { api, registerTenant } from './child-api.ts';
+import { shortLeaseJobEnv, startChildServer, type ChildServer } from './child-server.ts';
 
 const calls = 6;
-/** Short lease: after the kill, the new process takes the interrupted jobs back 3 s after their last heartbeat. */
-const jobEnv = { JOB_CONCURRENCY: '2', JOB_POLL_INTERVAL_MS: '100', JOB_LEASE_MS: '3000', JOB_SHUTDOWN_GRACE_MS: '5000' };
+const jobEnv = shortLeaseJobEnv(2);
 
 let database: DurableTestDatabase;
 let receiver: WebhookReceiver;
@@ -27,23 +26,10 @@ afterAll(async () => {
   await database.dispose();
 });
 
-async function api<T>(baseUrl: string, path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-  if (response.status >= 300) throw new Error(`${path}: ${String(response.status)} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
 describe('the server process is killed while jobs run', () => {
   it('after a restart every job finishes, and each webhook event takes effect exactly once', async () => {
     server = await startChildServer({ ...database.env, ...jobEnv });
-    const { accessToken: token, tenant } = await api<{ accessToken: string; tenant: { id: string } }>(server.baseUrl, '/v1/auth/register', {
-      method: 'POST',
-      body: { email: `jobs-${randomUUID()}@test.example`, password: randomUUID(), tenantName: 'Crash' },
-    });
+    const { accessToken: token, tenant } = await registerTenant(server.baseUrl, 'jobs', 'Crash');
     const { secret } = await api<{ secret: string }>(server.baseUrl, '/v1/webhooks', { method: 'POST', token, body: { url: receiver.url, events: ['call.ended'] } });
     // The first two deliveries hang: their jobs are running when the process dies; the others wait in the queue.
     receiver.answerNext('hang', 'hang');

@@ -1,29 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCall, eventually, fixtureWords, getJson, recordEvents, speech, startE2eServer, startSocketIoCall, stream, tokenFor, waitFor, type E2eServer } from './socket-io-kit.ts';
+import { describe, expect, it } from 'vitest';
+import { expectAbuserEndedAndServerUp, expectBothCallsHeard, healthyTranscript, reply, replyAudioMs, useGarbageServer, type WireError } from './garbage-kit.ts';
+import { createCall, fixtureWords, recordEvents, speech, startSocketIoCall, stream, tokenFor, waitFor } from './socket-io-kit.ts';
 
-const reply = 'Nice to meet you. What would you like to talk about today?';
-const replyAudioMs = 3_000;
-
-interface WireError {
-  readonly code: string;
-  readonly message: string;
-  readonly recoverable: boolean;
-}
-
-let server: E2eServer;
-beforeAll(async () => {
-  server = await startE2eServer({
-    // 2× real time: the reply streams for 1.5 s, long enough for garbage to arrive meanwhile.
-    pacing: { speedFactor: 2 },
-    script: { userSays: [fixtureWords], replies: [{ type: 'message', text: reply, audioMs: replyAudioMs }] },
-  });
-});
-afterAll(async () => {
-  await server.close();
-});
+const garbageServer = useGarbageServer();
 
 /** Emits one bad message and returns the `error` it earns. */
 async function errorFor(socket: Socket, event: string, payload?: unknown): Promise<WireError> {
@@ -105,7 +87,7 @@ async function sendUnparsablePacket(baseUrl: string): Promise<{ readonly sentGar
 
 describe('garbage from Socket.IO clients, end to end', () => {
   it('answers each kind with a clear error code while a concurrent call flows both ways and ends normally', async () => {
-    const { baseUrl, fake } = server;
+    const { baseUrl, fake } = garbageServer.server;
     const healthy = await startSocketIoCall(baseUrl, 'healthy-caller', { playbackReports: true });
     const healthyEvents = recordEvents(healthy.socket, ['error', 'ai-audio-delta']);
     const garbage = await connected(baseUrl);
@@ -152,22 +134,14 @@ describe('garbage from Socket.IO clients, end to end', () => {
       healthy.socket.emit('end-call');
       const end = await ended;
       expect(end).toMatchObject({ status: 'ended', reason: 'caller_ended' });
-      expect(end.transcription).toEqual([
-        { role: 'user', text: fixtureWords, interrupted: false },
-        { role: 'assistant', text: reply, interrupted: false },
-      ]);
+      expect(end.transcription).toEqual(healthyTranscript);
       expect(healthyEvents.of('error')).toEqual([]);
-      const healthySession = await fake.waitForSession(1);
-      expect(healthySession.audio.bytesReceived).toBeGreaterThanOrEqual(speech.samples.byteLength);
-
-      const garbageSession = await fake.waitForSession(3);
-      await eventually(() => garbageSession.audio.bytesReceived === 4_800);
+      await expectBothCallsHeard(fake);
       expect(garbageEvents.of<WireError>('error').every((e) => e.code !== 'internal_error')).toBe(true);
       const garbageEnded = waitFor<{ status: string }>(garbage, 'call-ended');
       garbage.emit('end-call');
       expect(await garbageEnded).toMatchObject({ status: 'ended' });
-      await eventually(async () => (await getJson<{ status: string }>(`${baseUrl}/v1/calls/${abuser.callId}`)).status === 'ended');
-      expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
+      await expectAbuserEndedAndServerUp(baseUrl, abuser.callId);
     } finally {
       healthy.socket.disconnect();
       garbage.disconnect();

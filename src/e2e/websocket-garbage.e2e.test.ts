@@ -1,28 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCall, eventually, fixtureWords, getJson, speech, startE2eServer, type E2eServer } from './socket-io-kit.ts';
+import { describe, expect, it } from 'vitest';
+import { expectAbuserEndedAndServerUp, expectBothCallsHeard, healthyTranscript, reply, replyAudioMs, useGarbageServer, type WireError } from './garbage-kit.ts';
+import { createCall, fixtureWords, speech } from './socket-io-kit.ts';
 import { connectWebSocket, streamBinary, type ServerMessage, type WebSocketClient } from './websocket-kit.ts';
 
-const reply = 'Nice to meet you. What would you like to talk about today?';
-const replyAudioMs = 3_000;
+type ErrorMessage = ServerMessage & WireError;
 
-interface ErrorMessage extends ServerMessage {
-  readonly code: string;
-  readonly message: string;
-  readonly recoverable: boolean;
-}
-
-let server: E2eServer;
-beforeAll(async () => {
-  server = await startE2eServer({
-    // 2× real time: the reply streams for 1.5 s, long enough for garbage to arrive meanwhile.
-    pacing: { speedFactor: 2 },
-    script: { userSays: [fixtureWords], replies: [{ type: 'message', text: reply, audioMs: replyAudioMs }] },
-  });
-});
-afterAll(async () => {
-  await server.close();
-});
+const garbageServer = useGarbageServer();
 
 /** Sends one bad frame (JSON is serialised; strings and buffers go as they are) and returns the `error` it earns. */
 async function errorFor(client: WebSocketClient, frame: unknown): Promise<ErrorMessage> {
@@ -78,7 +62,7 @@ async function garbageDuringCall(client: WebSocketClient, callId: string): Promi
 
 describe('garbage from plain WebSocket clients, end to end', () => {
   it('answers each kind with a clear error code while a concurrent call flows both ways and ends normally', async () => {
-    const { baseUrl, fake } = server;
+    const { baseUrl, fake } = garbageServer.server;
     const healthyCallId = await createCall(baseUrl, 'ws-healthy-caller');
     const healthy = await startedCall(baseUrl, healthyCallId, { playbackReports: true });
     const garbage = await connectWebSocket(baseUrl);
@@ -120,23 +104,15 @@ describe('garbage from plain WebSocket clients, end to end', () => {
       healthy.sendJson({ type: 'end' });
       const end = await ended;
       expect(end.status).toBe('ended');
-      expect(end.transcript).toEqual([
-        { role: 'user', text: fixtureWords, interrupted: false },
-        { role: 'assistant', text: reply, interrupted: false },
-      ]);
+      expect(end.transcript).toEqual(healthyTranscript);
       expect(await healthy.closed).toBe(1000);
       expect(healthy.all('error')).toEqual([]);
-      const healthySession = await fake.waitForSession(1);
-      expect(healthySession.audio.bytesReceived).toBeGreaterThanOrEqual(speech.samples.byteLength);
-
-      const garbageSession = await fake.waitForSession(3);
-      await eventually(() => garbageSession.audio.bytesReceived === 4_800);
+      await expectBothCallsHeard(fake);
       expect(garbage.all<ErrorMessage>('error').every((e) => e.code !== 'internal_error')).toBe(true);
       const garbageEnded = garbage.next('ended');
       garbage.sendJson({ type: 'end' });
       expect(await garbageEnded).toMatchObject({ status: 'ended' });
-      await eventually(async () => (await getJson<{ status: string }>(`${baseUrl}/v1/calls/${abuserCallId}`)).status === 'ended');
-      expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
+      await expectAbuserEndedAndServerUp(baseUrl, abuserCallId);
     } finally {
       for (const client of [healthy, garbage, abuser]) client.ws.terminate();
     }
