@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { FakeRealtimeServer } from '../testing/fake-openai-realtime/index.ts';
+import { useFileFixture, type FileFixture } from '../testing/file-fixture.ts';
 import { eventually, fixtureWords, getJson, speech, startE2eServer, type E2eServer } from './socket-io-kit.ts';
 
 /**
@@ -25,24 +26,17 @@ export const healthyTranscript = [
 ];
 
 /** Registers the file's server: the fake hears the fixture once and answers with {@link reply}. */
-export function useGarbageServer(): { readonly server: E2eServer } {
-  let server: E2eServer | undefined;
-  beforeAll(async () => {
-    server = await startE2eServer({
-      // 2× real time: the reply streams for 1.5 s, long enough for garbage to arrive meanwhile.
-      pacing: { speedFactor: 2 },
-      script: { userSays: [fixtureWords], replies: [{ type: 'message', text: reply, audioMs: replyAudioMs }] },
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-  return {
-    get server() {
-      if (!server) throw new Error('the e2e server runs only inside the tests');
-      return server;
-    },
-  };
+export function useGarbageServer(): FileFixture<E2eServer> {
+  return useFileFixture(
+    'the e2e server',
+    () =>
+      startE2eServer({
+        // 2× real time: the reply streams for 1.5 s, long enough for garbage to arrive meanwhile.
+        pacing: { speedFactor: 2 },
+        script: { userSays: [fixtureWords], replies: [{ type: 'message', text: reply, audioMs: replyAudioMs }] },
+      }),
+    (server) => server.close(),
+  );
 }
 
 /** The upstream heard all of the healthy caller's speech, and the garbage call's 2,400 samples (4,800 bytes). */

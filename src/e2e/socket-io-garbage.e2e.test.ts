@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { expectAbuserEndedAndServerUp, expectBothCallsHeard, healthyTranscript, reply, replyAudioMs, useGarbageServer, type WireError } from './garbage-kit.ts';
 import { createCall, fixtureWords, recordEvents, speech, startSocketIoCall, stream, tokenFor, waitFor } from './socket-io-kit.ts';
 
-const garbageServer = useGarbageServer();
+const server = useGarbageServer();
 
 /** Emits one bad message and returns the `error` it earns. */
 async function errorFor(socket: Socket, event: string, payload?: unknown): Promise<WireError> {
@@ -87,7 +87,7 @@ async function sendUnparsablePacket(baseUrl: string): Promise<{ readonly sentGar
 
 describe('garbage from Socket.IO clients, end to end', () => {
   it('answers each kind with a clear error code while a concurrent call flows both ways and ends normally', async () => {
-    const { baseUrl, fake } = garbageServer.server;
+    const { baseUrl, fake } = server.value;
     const healthy = await startSocketIoCall(baseUrl, 'healthy-caller', { playbackReports: true });
     const healthyEvents = recordEvents(healthy.socket, ['error', 'ai-audio-delta']);
     const garbage = await connected(baseUrl);

@@ -6,7 +6,7 @@ import { connectWebSocket, streamBinary, type ServerMessage, type WebSocketClien
 
 type ErrorMessage = ServerMessage & WireError;
 
-const garbageServer = useGarbageServer();
+const server = useGarbageServer();
 
 /** Sends one bad frame (JSON is serialised; strings and buffers go as they are) and returns the `error` it earns. */
 async function errorFor(client: WebSocketClient, frame: unknown): Promise<ErrorMessage> {
@@ -62,7 +62,7 @@ async function garbageDuringCall(client: WebSocketClient, callId: string): Promi
 
 describe('garbage from plain WebSocket clients, end to end', () => {
   it('answers each kind with a clear error code while a concurrent call flows both ways and ends normally', async () => {
-    const { baseUrl, fake } = garbageServer.server;
+    const { baseUrl, fake } = server.value;
     const healthyCallId = await createCall(baseUrl, 'ws-healthy-caller');
     const healthy = await startedCall(baseUrl, healthyCallId, { playbackReports: true });
     const garbage = await connectWebSocket(baseUrl);

@@ -1,5 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll } from 'vitest';
+import { beforeAll } from 'vitest';
+import { useFileFixture } from './file-fixture.ts';
 import { createTestUser, startTestApplication, type TestApplication } from './test-application.ts';
 
 /** The login and sign-up rate limits lifted, for files that register and log in many times from one address. */
@@ -12,17 +13,14 @@ export interface TestApplicationFixture {
 
 /** Registers the file's hooks: `startTestApplication(options)` before its tests, closed after them. */
 export function useTestApplication(options?: Parameters<typeof startTestApplication>[0]): TestApplicationFixture {
-  let app: TestApplication | undefined;
-  beforeAll(async () => {
-    app = await startTestApplication(options);
-  });
-  afterAll(async () => {
-    await app?.close();
-  });
+  const fixture = useFileFixture(
+    'the test application',
+    () => startTestApplication(options),
+    (app) => app.close(),
+  );
   return {
     get app() {
-      if (!app) throw new Error('the test application runs only inside the tests');
-      return app;
+      return fixture.value;
     },
   };
 }
