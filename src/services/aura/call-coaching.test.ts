@@ -35,8 +35,9 @@ async function runCall(coaching: Record<string, unknown>): Promise<{ callId: str
   await createCall(handle.db, { id: callId, tenantId: tenant.id, userId: null, agentId: agent.id, agentSnapshot: snapshotAgent(agent), channel: 'twilio', direction: 'inbound', metadata: {}, at: new Date(clock.nowMs()) });
   const engine = new ScriptedEngine({ clock });
   const registry = scriptedRegistry(handle.db, clock, engine, { audioObservers: [callCoachingObserverFactory({ db: handle.db, clock, logger: silentLogger() })] });
+  // A phone call, joined as its Twilio stream joins it.
   const transport = new FakeTransport({ clock, inputFormat: MULAW_8K });
-  expect(await registry.startCall({ callId, identity: apiKeyPrincipal({ tenantId: tenant.id, scopes: ['calls'] }), transport })).toEqual({ ok: true });
+  expect(await registry.startCall({ callId, identity: apiKeyPrincipal({ tenantId: tenant.id, scopes: ['calls'] }), transport, carrier: 'twilio' })).toEqual({ ok: true });
   await settle(() => engine.sessions.length > 0);
   const session = engine.sessions[0];
   for (let pass = 0; pass < 2; pass += 1) {
