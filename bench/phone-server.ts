@@ -20,7 +20,8 @@ import { phoneAgentInstructions } from './phone-upstream.ts';
  * (TWILIO_AUTH_TOKEN set, so every webhook and media upgrade is really verified; PUBLIC_URL
  * https://voice.switchboard.test, which the phones sign and the TwiML points at).
  */
-export const PHONE_BENCH_ENV = { ...callBenchServerEnv('phone'), ...twilioTestEnv } as const;
+// Twilio's test settings first: they name a dead OpenAI key and URL, which the bench's own (the fake's) replace.
+export const PHONE_BENCH_ENV = { ...twilioTestEnv, ...callBenchServerEnv('phone') } as const;
 
 /**
  * The server's logger, at `info` but writing nothing: a pino hook keeps each stream's final counters
