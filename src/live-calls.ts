@@ -53,6 +53,12 @@ export interface LiveCallRegistryDeps {
   readonly transcriptUpdates?: TranscriptUpdates;
 }
 
+interface StartingCall {
+  endReason: string | null;
+  /** The session once the start has made it, or null when the start was refused. */
+  readonly settled: Promise<CallSession | null>;
+}
+
 /** Calls whose caller is a phone line: only their Twilio media stream may join them. */
 const PHONE_CHANNELS: ReadonlySet<CallChannel> = new Set(['twilio', 'twilio-ivr']);
 
@@ -68,6 +74,8 @@ function refuse(code: ErrorCode, message: string): StartCallResult {
 export class LiveCallRegistry implements CallConnector, LiveCalls {
   readonly #deps: LiveCallRegistryDeps;
   readonly #sessions = new Map<string, CallSession>();
+  /** Calls whose start is under way (checks, observers): an end asked meanwhile is kept and applied at once. */
+  readonly #starting = new Map<string, StartingCall>();
 
   constructor(deps: LiveCallRegistryDeps) {
     this.#deps = deps;
@@ -77,14 +85,35 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
     return this.#sessions.size;
   }
 
-  async startCall({ callId, identity, transport, carrier = 'app' }: StartCallParams): Promise<StartCallResult> {
-    const { db, clock, logger, engines } = this.#deps;
+  async startCall(params: StartCallParams): Promise<StartCallResult> {
+    const { callId } = params;
     if (!isUuid(callId)) return refuse('call_not_found', 'Call not found');
+    if (this.#sessions.has(callId) || this.#starting.has(callId)) return refuse('call_already_started', 'This call is already connected');
+    let settle: (session: CallSession | null) => void = () => undefined;
+    const starting: StartingCall = { endReason: null, settled: new Promise((resolve) => (settle = resolve)) };
+    this.#starting.set(callId, starting);
+    let session: CallSession | null = null;
+    try {
+      const result = await this.#start(params);
+      if ('session' in result) {
+        session = result.session;
+        // Ended while it was starting (an API request, a status callback): end it now, with that reason.
+        if (starting.endReason !== null) void session.end(starting.endReason);
+        return { ok: true };
+      }
+      return result;
+    } finally {
+      this.#starting.delete(callId);
+      settle(session);
+    }
+  }
+
+  async #start({ callId, identity, transport, carrier = 'app' }: StartCallParams): Promise<StartCallResult | { readonly session: CallSession }> {
+    const { db, clock, logger, engines } = this.#deps;
     const call = await getCall(db, { tenantId: identity.tenantId, callId });
     if (!call || (identity.role !== 'admin' && call.userId !== identity.userId)) return refuse('call_not_found', 'Call not found');
     // Not "forbidden": an app client learns nothing about phone calls it may not join.
     if (PHONE_CHANNELS.has(call.channel) !== (carrier === 'twilio')) return refuse('call_not_found', 'Call not found');
-    if (this.#sessions.has(callId)) return refuse('call_already_started', 'This call is already connected');
     if (call.status !== 'created') return refuse('call_not_active', `This call is ${call.status} and cannot be joined`);
     const joinWindowMs = this.#deps.joinWindowMs ?? DEFAULT_CALL_JOIN_WINDOW_MS;
     if (isUnjoined(call, clock.nowMs(), joinWindowMs)) {
@@ -100,11 +129,6 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
     const { agentSnapshot: agent } = call;
     const callLogger = logger.child({ callId, tenantId: call.tenantId, engine: agent.engine });
     const observers = await this.#observersFor(call, { caller: transport.inputFormat, agent: transport.outputFormat }, callLogger);
-    // The caller may have joined twice while the observers were being made.
-    if (this.#sessions.has(callId)) {
-      await Promise.all(observers.map((observer) => observer.close(clock.nowMs()).catch(() => undefined)));
-      return refuse('call_already_started', 'This call is already connected');
-    }
     const maxDurationS = Math.min(agent.maxDurationS, this.#deps.maxCallDurationS ?? Number.POSITIVE_INFINITY);
     const session = new CallSession({
       callId,
@@ -129,7 +153,7 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
     this.#sessions.set(callId, session);
     void session.ended.finally(() => this.#sessions.delete(callId));
     void session.start();
-    return { ok: true };
+    return { session };
   }
 
   async #observersFor(call: CallRow, formats: CallAudioFormats, logger: Logger): Promise<readonly CallAudioObserver[]> {
@@ -155,14 +179,24 @@ export class LiveCallRegistry implements CallConnector, LiveCalls {
     return this.#sessions.get(callId)?.ended;
   }
 
+  /** Whether this process runs the call, or is starting it. */
   runs(callId: string): boolean {
-    return this.#sessions.has(callId);
+    return this.#sessions.has(callId) || this.#starting.has(callId);
   }
 
   async end(callId: string, reason: string): Promise<boolean> {
     const session = this.#sessions.get(callId);
-    if (!session) return false;
-    await session.end(reason);
+    if (session) {
+      await session.end(reason);
+      return true;
+    }
+    const starting = this.#starting.get(callId);
+    if (!starting) return false;
+    // The first reason asked wins, as for a running call; the start then ends it as soon as it exists.
+    starting.endReason ??= reason;
+    const started = await starting.settled;
+    if (started === null) return false;
+    await started.ended;
     return true;
   }
 
