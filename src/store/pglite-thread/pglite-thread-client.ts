@@ -25,7 +25,10 @@ export interface ThreadQueryOptions {
   readonly parsers?: Readonly<Record<number, (value: string, typeId: number) => unknown>>;
 }
 
-type Request = PgliteRequest extends infer R ? (R extends PgliteRequest ? Omit<R, 'id'> : never) : never;
+/** `Omit` applied to each member of a union (plain `Omit` would merge the members). */
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A request before `#send` numbers it. */
+type Request = OmitEach<PgliteRequest, 'id'>;
 
 interface Pending {
   readonly resolve: (value: unknown) => void;

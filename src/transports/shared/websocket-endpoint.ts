@@ -33,6 +33,15 @@ export interface WebSocketEndpointOptions<R, A, T> extends RefusalStyle {
   shutdown(peers: WebSocketPeers<T>): Promise<void>;
 }
 
+/** What attaching an endpoint gives its owner: the ws server, the upgrades it claims, and `close()`. */
+export interface AttachedWebSocketEndpoint {
+  readonly wss: WebSocketServer;
+  /** Whether an upgrade to `url` is this endpoint's. */
+  readonly claims: (url: URL) => boolean;
+  /** Hangs up what runs on it, closes every connection and stops listening for upgrades. Idempotent. */
+  close(): Promise<void>;
+}
+
 export interface WebSocketEndpoint {
   isClosing(): boolean;
   /** Whether an upgrade to `url` is this endpoint's (whatever it then decides). */

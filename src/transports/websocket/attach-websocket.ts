@@ -17,7 +17,7 @@ import { CallerConnection } from '../shared/caller-connection.ts';
 import { TokenBucket } from '../shared/token-bucket.ts';
 import { resolveLimits, type TransportLimits } from '../shared/transport-limits.ts';
 import { handshakeRefusal } from '../shared/upgrade-refusal.ts';
-import { attachWebSocketEndpoint, type UpgradeAdmission } from '../shared/websocket-endpoint.ts';
+import { attachWebSocketEndpoint, type AttachedWebSocketEndpoint, type UpgradeAdmission } from '../shared/websocket-endpoint.ts';
 import { terminateAfter } from '../shared/websocket-peers.ts';
 import { parseControlMessage } from './websocket-messages.ts';
 import { websocketCallWire, websocketConnectionWire } from './websocket-wire.ts';
@@ -36,13 +36,7 @@ export interface WebSocketTransportOptions {
   readonly pingIntervalMs?: number;
 }
 
-export interface WebSocketAttachment {
-  readonly wss: WebSocketServer;
-  /** Whether an upgrade to `url` is this endpoint's. */
-  readonly claims: (url: URL) => boolean;
-  /** Hangs up every call (`server_shutdown`), closes every connection (1001) and stops listening for upgrades. Idempotent. */
-  close(): Promise<void>;
-}
+export type WebSocketAttachment = AttachedWebSocketEndpoint;
 
 /** How long `close()` waits for clients to acknowledge the close before terminating them. */
 const CLOSE_WAIT_MS = 1000;

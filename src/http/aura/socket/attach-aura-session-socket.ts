@@ -20,7 +20,7 @@ import { authenticateHandshake } from '../../../transports/shared/authenticate-h
 import type { Authenticate } from '../../../transports/shared/call-connector.ts';
 import { TokenBucket } from '../../../transports/shared/token-bucket.ts';
 import { handshakeRefusal } from '../../../transports/shared/upgrade-refusal.ts';
-import { attachWebSocketEndpoint, type UpgradeAdmission } from '../../../transports/shared/websocket-endpoint.ts';
+import { attachWebSocketEndpoint, type AttachedWebSocketEndpoint, type UpgradeAdmission } from '../../../transports/shared/websocket-endpoint.ts';
 import { MAX_CHUNK_BYTES, parseClientMessage, pcm16FromBase64, type ClientMessage } from './aura-session-messages.ts';
 import { initialized, wireOf, type ServerMessage } from './aura-session-wire.ts';
 
@@ -36,12 +36,7 @@ export interface AuraSessionSocketOptions {
   readonly pingIntervalMs?: number;
 }
 
-export interface AuraSessionSocket {
-  readonly wss: WebSocketServer;
-  /** Whether an upgrade to `url` is this endpoint's. */
-  readonly claims: (url: URL) => boolean;
-  close(): Promise<void>;
-}
+export type AuraSessionSocket = AttachedWebSocketEndpoint;
 
 const pathPattern = /^\/ws\/session\/([^/]+)$/;
 

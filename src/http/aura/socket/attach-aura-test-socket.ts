@@ -13,7 +13,7 @@ import { authenticateHandshake } from '../../../transports/shared/authenticate-h
 import type { Authenticate } from '../../../transports/shared/call-connector.ts';
 import { TokenBucket } from '../../../transports/shared/token-bucket.ts';
 import { handshakeRefusal } from '../../../transports/shared/upgrade-refusal.ts';
-import { attachWebSocketEndpoint, type UpgradeAdmission } from '../../../transports/shared/websocket-endpoint.ts';
+import { attachWebSocketEndpoint, type AttachedWebSocketEndpoint, type UpgradeAdmission } from '../../../transports/shared/websocket-endpoint.ts';
 
 export interface AuraTestSocketOptions {
   readonly authenticate: Authenticate;
@@ -24,12 +24,7 @@ export interface AuraTestSocketOptions {
   readonly pingIntervalMs?: number;
 }
 
-export interface AuraTestSocket {
-  readonly wss: WebSocketServer;
-  /** Whether an upgrade to `url` is this endpoint's. */
-  readonly claims: (url: URL) => boolean;
-  close(): Promise<void>;
-}
+export type AuraTestSocket = AttachedWebSocketEndpoint;
 
 /** The largest frame accepted: an echo needs no audio-sized frames. */
 export const MAX_TEST_FRAME_BYTES = 64 * 1024;
