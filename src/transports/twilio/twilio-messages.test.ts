@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTwilioMessage, TwilioOutbound } from './twilio-messages.ts';
+import { mediaSchema, parseTwilioMessage, TwilioOutbound } from './twilio-messages.ts';
 
 const MAX = 64 * 1024;
 const STREAM = 'MZ0123456789abcdef0123456789abcdef';
@@ -88,6 +88,51 @@ describe('Twilio messages at the boundary', () => {
     if (!parsed.ok) {
       expect(JSON.stringify(parsed.error)).not.toContain(SECRET_AUDIO.slice(0, 12));
       expect(parsed.error.detail).toMatch(/^media\.payload:invalid_format/);
+    }
+  });
+});
+
+describe('the media hot path', () => {
+  const valid = media();
+  const variants: [string, unknown][] = [
+    ['valid', valid],
+    ['an extra field', { ...valid, future: 1 }],
+    ['an extra media field', media(SECRET_AUDIO, { future: 1 })],
+    ['outbound track', media(SECRET_AUDIO, { track: 'outbound' })],
+    ['both tracks', media(SECRET_AUDIO, { track: 'both' })],
+    ['a numeric chunk', media(SECRET_AUDIO, { chunk: 1 })],
+    ['an empty timestamp', media(SECRET_AUDIO, { timestamp: '' })],
+    ['a 15-digit sequence number', { ...valid, sequenceNumber: '123456789012345' }],
+    ['a 16-digit sequence number', { ...valid, sequenceNumber: '1234567890123456' }],
+    ['a signed sequence number', { ...valid, sequenceNumber: '-3' }],
+    ['a lower-case stream sid', { ...valid, streamSid: `MZ${'ab'.repeat(16)}` }],
+    ['a short stream sid', { ...valid, streamSid: `MZ${'a'.repeat(31)}` }],
+    ['a call sid as stream sid', { ...valid, streamSid: `CA${'a'.repeat(32)}` }],
+    ['media as an array', { ...valid, media: [] }],
+    ['media null', { ...valid, media: null }],
+    ['the shortest payload', media('AAA=')],
+    ['padding only', media('====')],
+    ['three characters', media('AAA')],
+    ['whitespace in the payload', media('AAAA AAAA')],
+    ['the longest payload', media('A'.repeat(Math.ceil(8000 / 3) * 4))],
+    ['one block too long', media('A'.repeat(Math.ceil(8000 / 3) * 4 + 4))],
+    ['a number as payload', media(1234)],
+  ];
+
+  it.each(variants)('agrees with the schema on %s', (_name, value) => {
+    const schema = mediaSchema.safeParse(value);
+    const parsed = parse(value);
+    expect(parsed.ok).toBe(schema.success);
+    if (parsed.ok && schema.success && parsed.value.event === 'media') {
+      expect(parsed.value).toEqual({
+        event: 'media',
+        sequenceNumber: Number(schema.data.sequenceNumber),
+        streamSid: schema.data.streamSid,
+        track: schema.data.media.track,
+        chunk: Number(schema.data.media.chunk),
+        timestampMs: Number(schema.data.media.timestamp),
+        payload: Buffer.from(schema.data.media.payload, 'base64'),
+      });
     }
   });
 });
