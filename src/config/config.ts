@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analysisConfigOf, type AnalysisConfig } from './analysis.ts';
 import { callControlConfigOf, callControlProblems, type CallControlConfig } from './call-control.ts';
+import { clusterConfigOf, clusterProblems, type ClusterConfig } from './cluster.ts';
 import { envIssueMessage } from './env-issues.ts';
 import { identityConfigOf, identityProblems, type IdentityConfig } from './identity.ts';
 import { jobsConfigOf, webhooksConfigOf, type JobsConfig, type WebhooksConfig } from './jobs.ts';
@@ -42,6 +43,8 @@ export interface Config {
   readonly analysis: AnalysisConfig;
   /** Ending a call that another instance runs: how long to wait for it (docs/calls.md). */
   readonly callControl: CallControlConfig;
+  /** Worker processes behind the one port (docs/cluster.md); 1 runs everything in this process. */
+  readonly cluster: ClusterConfig;
   readonly log: { readonly level: Env['LOG_LEVEL']; readonly pretty: boolean };
   readonly openai: {
     readonly apiKey: string | undefined;
@@ -78,7 +81,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   }
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
-  const problems = [...identityProblems(e), ...mailProblems(e), ...twilioProblems(e, publicUrl), ...callControlProblems(e)];
+  const problems = [...identityProblems(e), ...mailProblems(e), ...twilioProblems(e, publicUrl), ...callControlProblems(e), ...clusterProblems(e)];
   if (problems.length > 0) throw new ConfigError(problems);
   const config: Config = {
     nodeEnv: e.NODE_ENV,
@@ -99,6 +102,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     webhooks: webhooksConfigOf(e, e.NODE_ENV),
     analysis: analysisConfigOf(e),
     callControl: callControlConfigOf(e),
+    cluster: clusterConfigOf(e),
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     openai: {
       apiKey: e.OPENAI_API_KEY,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { identityEnvShape } from './identity.ts';
 import { analysisEnvShape } from './analysis.ts';
 import { callControlEnvShape } from './call-control.ts';
+import { clusterEnvShape } from './cluster.ts';
 import { jobsEnvShape } from './jobs.ts';
 import { mailEnvShape } from './mail.ts';
 import { securityEnvShape } from './security.ts';
@@ -53,6 +54,7 @@ export const envSchema = z.object({
   ...jobsEnvShape,
   ...analysisEnvShape,
   ...callControlEnvShape,
+  ...clusterEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;
