@@ -33,7 +33,7 @@ import { openDatabase, type DatabaseHandle, type DatabaseTarget } from './store/
 import { WebhookEvents } from './services/webhooks/events.ts';
 import { TranscriptUpdates } from './services/webhooks/transcript-updates.ts';
 import { createTelephony } from './telephony.ts';
-import { attachSocketIo } from './transports/socketio/attach-socket-io.ts';
+import { attachSocketIo, type CallServer } from './transports/socketio/attach-socket-io.ts';
 import { attachTwilioMediaStream } from './transports/twilio/attach-twilio-media-stream.ts';
 import { answerUnclaimedUpgrades } from './transports/shared/unclaimed-upgrades.ts';
 import { attachWebSocket } from './transports/websocket/attach-websocket.ts';
@@ -52,6 +52,8 @@ export interface Application {
   readonly identity: Identity;
   /** The durable job queue's workers in this process, and the webhook event emitter. */
   readonly jobs: BackgroundJobs;
+  /** The Socket.IO server of the realtime protocol (a cluster worker hands it to `@socket.io/sticky`). */
+  readonly socketIo: CallServer;
   /** Stops accepting work and releases everything, in order: HTTP, then the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -232,6 +234,7 @@ export async function createApplication(config: Config, logger: Logger, override
       liveCalls,
       identity,
       jobs,
+      socketIo: socketIo.io,
       close() {
         closing ??= (async () => {
           stopUnclaimedUpgrades();

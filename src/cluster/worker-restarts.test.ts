@@ -6,14 +6,11 @@ import { WorkerRestarts } from './worker-restarts.ts';
 function crashAfter(clock: ManualClock, restarts: WorkerRestarts, slot: number, uptimeMs: number): { delayMs: number; restartedOnTime: boolean } {
   restarts.started(slot);
   clock.advance(uptimeMs);
-  let restarted = false;
-  const delayMs = restarts.died(slot, () => {
-    restarted = true;
-  });
-  clock.advance(delayMs - 1);
-  const early = restarted;
-  clock.advance(1);
-  return { delayMs, restartedOnTime: !early && restarted };
+  const restartTimes: number[] = [];
+  const delayMs = restarts.died(slot, () => restartTimes.push(clock.nowMs()));
+  const diedAtMs = clock.nowMs();
+  clock.advance(delayMs);
+  return { delayMs, restartedOnTime: restartTimes.length === 1 && restartTimes[0] === diedAtMs + delayMs };
 }
 
 describe('restarting workers that died', () => {
