@@ -11,12 +11,14 @@ export interface ChildServer {
   kill(signal: NodeJS.Signals): Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
   /** The last lines the process wrote, for failure messages. */
   output(): string;
+  /** Every line the process (and, in cluster mode, its workers) wrote so far that matches `pattern`. */
+  linesMatching(pattern: RegExp): string[];
 }
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Variables the server reads: none leaks from the test's own environment into the child. */
 const configVariables =
-  /^(NODE_ENV|HOST|PORT|PUBLIC_URL|TRUST_PROXY|DATA_DIR|DATABASE_URL|REDIS_URL|LOG_LEVEL|LOG_PRETTY|BODY_LIMIT_BYTES|JWT_.*|ACCESS_TOKEN_.*|REFRESH_TOKEN_.*|ADMIN_API_KEY|SIGNUP_ENABLED|EXTERNAL_JWT_.*|OPENAI_.*|GEMINI_.*|TWILIO_.*)$/;
+  /^(NODE_ENV|HOST|PORT|PUBLIC_URL|TRUST_PROXY|DATA_DIR|DATABASE_URL|REDIS_URL|REDIS_KEY_PREFIX|WORKERS|LOG_LEVEL|LOG_PRETTY|BODY_LIMIT_BYTES|JWT_.*|ACCESS_TOKEN_.*|REFRESH_TOKEN_.*|ADMIN_API_KEY|SIGNUP_ENABLED|EXTERNAL_JWT_.*|OPENAI_.*|GEMINI_.*|TWILIO_.*)$/;
 /** A fixed secret, so the child writes no development secret under `DATA_DIR` (or `./data` on PostgreSQL). */
 const childJwtSecret = 'switchboard-e2e-child-jwt-secret-0123456789';
 const keptLines = 40;
@@ -30,8 +32,18 @@ export function shortLeaseJobEnv(concurrency: number): Readonly<Record<string, s
 }
 
 /**
+ * The address a start-up line reports: Fastify's "Server listening at …" in a single process, or the
+ * cluster primary's "Switchboard is listening" (logged once every worker is ready).
+ */
+function listeningAddress(line: string): string | undefined {
+  const single = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
+  if (single !== undefined || !line.includes('"msg":"Switchboard is listening"')) return single;
+  return /"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(line)?.[1];
+}
+
+/**
  * Starts `node --import tsx src/main.ts` with `env` on top of a clean configuration (PORT 0 on
- * 127.0.0.1, info logs, a fixed JWT secret) and resolves once Fastify reports the address it listens on. Callers must
+ * 127.0.0.1, info logs, a fixed JWT secret) and resolves once it reports the address it listens on. Callers must
  * `kill()` it: a test never leaves a process behind.
  */
 export function startChildServer(env: Readonly<Record<string, string>>, timeoutMs = 60_000): Promise<ChildServer> {
@@ -42,6 +54,7 @@ export function startChildServer(env: Readonly<Record<string, string>>, timeoutM
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  const everyLine: string[] = [];
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -64,8 +77,9 @@ export function startChildServer(env: Readonly<Record<string, string>>, timeoutM
     }, timeoutMs);
     const onLine = (line: string): void => {
       lines.push(line);
+      everyLine.push(line);
       if (lines.length > keptLines) lines.shift();
-      const address = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
+      const address = listeningAddress(line);
       if (address === undefined || child.pid === undefined || settled) return;
       settled = true;
       clearTimeout(timer);
@@ -80,6 +94,7 @@ export function startChildServer(env: Readonly<Record<string, string>>, timeoutM
           return exited;
         },
         output,
+        linesMatching: (pattern) => everyLine.filter((line) => pattern.test(line)),
       });
     };
     for (const stream of [child.stdout, child.stderr]) {
