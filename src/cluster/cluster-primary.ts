@@ -10,6 +10,7 @@ import { setupMaster } from '@socket.io/sticky';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import { isClusterMessage, type ClusterMessage } from './cluster-messages.ts';
+import { weighHandoffs, type BalancedWorker } from './handoff-weight.ts';
 import { WorkerRestarts, type RestartPolicy } from './worker-restarts.ts';
 
 export interface ClusterPrimaryOptions {
@@ -59,7 +60,6 @@ export class WorkerStartError extends Error {
   }
 }
 
-type BalancedWorker = Worker & { clientsCount?: number };
 
 function send(worker: Worker, message: ClusterMessage): void {
   if (worker.isConnected()) worker.send(message, undefined, {}, () => undefined);
@@ -110,6 +110,8 @@ export async function startClusterPrimary(options: ClusterPrimaryOptions): Promi
   const fork = (slot: number): void => {
     const worker: BalancedWorker = cluster.fork({ ...options.env });
     worker.clientsCount = (worker.clientsCount ?? 0) + STARTING_WEIGHT;
+    // Calls arriving together are spread, not all given to the worker whose count had not risen yet.
+    weighHandoffs(worker, clock);
     slots.set(worker, slot);
     restarts.started(slot);
     worker.on('message', (message: unknown) => {

@@ -1,0 +1,58 @@
+import type { Worker } from 'node:cluster';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../testing/manual-clock.ts';
+import { HANDOFF_WEIGHT_MS, isUpgradeHandoff, weighHandoffs, type BalancedWorker } from './handoff-weight.ts';
+
+const upgrade = (path: string, extra = ''): Buffer =>
+  Buffer.from(`GET ${path} HTTP/1.1\r\nHost: voice.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`, 'latin1');
+
+/** A stand-in for a cluster worker: what the primary's balancing reads and calls. */
+function fakeWorker(): { worker: BalancedWorker; sent: unknown[] } {
+  const sent: unknown[] = [];
+  const worker = { clientsCount: 0, send: (message: unknown) => (sent.push(message), true) } as unknown as BalancedWorker;
+  return { worker, sent };
+}
+
+describe('upgrades handed to a worker count at once in the balancing', () => {
+  it('recognises a handed-over WebSocket upgrade, whatever the path, and nothing else', () => {
+    expect(isUpgradeHandoff({ type: 'sticky:connection', data: upgrade('/twilio/media') })).toBe(true);
+    expect(isUpgradeHandoff({ type: 'sticky:connection', data: upgrade('/socket.io/?EIO=4&transport=websocket') })).toBe(true);
+    expect(isUpgradeHandoff({ type: 'sticky:connection', data: Buffer.from('GET /health HTTP/1.1\r\nHost: a\r\n\r\n') })).toBe(false);
+    // An "Upgrade: websocket" in a body is not a header.
+    expect(isUpgradeHandoff({ type: 'sticky:connection', data: Buffer.from('GET /x HTTP/1.1\r\nHost: a\r\n\r\n\r\nUpgrade: websocket') })).toBe(false);
+    expect(isUpgradeHandoff({ type: 'sticky:http-chunk-start', data: upgrade('/ws') })).toBe(false);
+    expect(isUpgradeHandoff({ type: 'switchboard:shutdown' })).toBe(false);
+    expect(isUpgradeHandoff(null)).toBe(false);
+  });
+
+  it('raises the count on hand-over and lowers it after the weight time, passing every message on', () => {
+    const clock = new ManualClock();
+    const { worker, sent } = fakeWorker();
+    weighHandoffs(worker, clock);
+    const handoff = { type: 'sticky:connection', data: upgrade('/twilio/media') };
+    (worker.send as (message: unknown) => boolean)(handoff);
+    (worker.send as (message: unknown) => boolean)(handoff);
+    (worker.send as (message: unknown) => boolean)({ type: 'switchboard:shutdown' });
+    expect(worker.clientsCount).toBe(2);
+    expect(sent).toEqual([handoff, handoff, { type: 'switchboard:shutdown' }]);
+    clock.advance(HANDOFF_WEIGHT_MS - 1);
+    expect(worker.clientsCount).toBe(2);
+    clock.advance(1);
+    expect(worker.clientsCount).toBe(0);
+  });
+
+  it('spreads a burst over the workers when the least-connection pick reads the counts', () => {
+    const clock = new ManualClock();
+    const workers = [fakeWorker().worker, fakeWorker().worker];
+    for (const worker of workers) weighHandoffs(worker, clock);
+    // What @socket.io/sticky's least-connection does for each new connection: the lowest count, first on ties.
+    const pick = (): Worker => workers.reduce((a, b) => ((b.clientsCount ?? 0) < (a.clientsCount ?? 0) ? b : a));
+    const counts = new Map<Worker, number>();
+    for (let call = 0; call < 10; call += 1) {
+      const worker = pick();
+      (worker.send as (message: unknown) => boolean)({ type: 'sticky:connection', data: upgrade('/twilio/media') });
+      counts.set(worker, (counts.get(worker) ?? 0) + 1);
+    }
+    expect(workers.map((worker) => counts.get(worker))).toEqual([5, 5]);
+  });
+});
