@@ -10,6 +10,8 @@ import { openDatabase, type DatabaseHandle } from '../src/store/database.ts';
 export interface BenchDatabase {
   readonly kind: 'pglite-memory' | 'postgres';
   readonly database: DatabaseHandle;
+  /** The scratch PostgreSQL database's URL (other processes of the bench open it too); none for PGlite. */
+  readonly url?: string;
   /** Closes the handle and drops the scratch database, if one was created. */
   close(): Promise<void>;
 }
@@ -51,6 +53,7 @@ export async function openBenchDatabase(serverUrl: string | undefined): Promise<
   return {
     kind: 'postgres',
     database: opened,
+    url: url.toString(),
     async close() {
       await opened.close();
       await drop();

@@ -59,25 +59,43 @@ export interface ServerWindow<Ended> {
   readonly busyCores: number | null;
 }
 
+/** How a window measures the server: this process by default; every process of it in cluster mode (bench-cluster.ts). */
+export interface ServerMonitor {
+  start(): void;
+  stop(): Promise<ProcessStats>;
+}
+
+/** This process alone: the server when it runs in the bench process. */
+export function thisProcessMonitor(): ServerMonitor {
+  const monitor = new ProcessMonitor();
+  return {
+    start: () => {
+      monitor.start();
+    },
+    stop: () => Promise.resolve(monitor.stop()),
+  };
+}
+
 /**
- * Measures from now until `window` settles: this (the server) process, the whole machine, and, over
- * IPC, the upstream child; with `startProfile`, a profile of this process over the same span.
+ * Measures from now until `window` settles: the server (this process, or `serverMonitor`'s), the whole
+ * machine, and, over IPC, the upstream child; with `startProfile`, a profile of this process over the
+ * same span.
  */
 export async function measureWindow<Ended>(
   upstream: ChildProcess,
   startProfile: (() => Promise<() => Promise<void>>) | null,
   window: Promise<Ended>,
+  serverMonitor: ServerMonitor = thisProcessMonitor(),
 ): Promise<ServerWindow<Ended>> {
   const toUpstream = (message: UpstreamParentMessage): void => {
     upstream.send(message);
   };
   const stopProfile = startProfile === null ? null : await startProfile();
-  const monitor = new ProcessMonitor();
   const machineStart = machineCpuTicks();
-  monitor.start();
+  serverMonitor.start();
   toUpstream({ type: 'monitor-start' });
   const ended = await window;
-  const server = monitor.stop();
+  const server = await serverMonitor.stop();
   const machineEnd = machineCpuTicks();
   await stopProfile?.();
   toUpstream({ type: 'monitor-stop' });

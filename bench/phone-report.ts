@@ -6,6 +6,7 @@
 import type { TwilioStreamStats } from '../src/transports/twilio/twilio-media-stream.ts';
 import type { PhoneFlows } from './phone-analysis.ts';
 import type { PhoneCallResult } from './phone-client.ts';
+import type { WorkerShare } from './phone-servers.ts';
 import type { StageSplit } from './phone-stages.ts';
 import type { PhoneUpstreamSession } from './phone-upstream.ts';
 import { levelLineHead, machineLoadOf, serverPerCallOf, type LevelProcesses, type MachineLoad, type ServerPerCall } from './bench-level.ts';
@@ -54,6 +55,8 @@ export interface PhoneLevelResult extends PhoneFlows {
   readonly inboundUnderTarget: boolean;
   /** Each direction split at the bridge (`--stages`), null when not measured. */
   readonly stages: StageSplit | null;
+  /** In cluster mode (`--workers`), each worker's share of the window; null when the server ran in the bench process. */
+  readonly serverWorkers?: readonly WorkerShare[] | null;
 }
 
 type MemorySample = { readonly heapUsed: number; readonly external: number; readonly rss: number };
@@ -171,6 +174,10 @@ export function printLevel(level: PhoneLevelResult): void {
       `padded ${String(level.caller.framesPaddedByServer)} frames | calls with clear ${String(level.assistant.callsWithClear)}, frames cut ${String(level.assistant.framesCutByBargeIn)} | ` +
       `turns ${String(level.turns.responsesDone)} | clean ${String(level.clean)} | errors ${JSON.stringify(level.protocolErrors)}\n`,
   );
+  const workers = level.serverWorkers ?? null;
+  if (workers !== null) {
+    process.stdout.write(`      workers: ${workers.map((w) => `cpu ${String(w.percentOfOneCore)}% loop p99 ${String(w.loopDelayP99Ms)} ms gc max ${String(w.gcMaxMs)} ms`).join(' | ')}\n`);
+  }
   const s = level.stages;
   if (s === null) return;
   const stat = (l: LatencyStats): string => `${String(l.p50Ms)}/${String(l.p99Ms)}/${String(l.maxMs)}`;

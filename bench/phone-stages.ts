@@ -48,11 +48,36 @@ function frameNumberOf(text: string): number {
   return frameNumberAt(Buffer.from(text.slice(start, start + 8), 'base64'), 0);
 }
 
+/** A worker's stamps as sent over IPC (cluster mode), in the worker's clock. */
+export interface StagesExport {
+  readonly inbound: [string, Stamps][];
+  readonly outbound: [string, Stamps][];
+}
+
 export class ServerStages {
   /** By call id: when the bridge was handed each numbered phone frame, and its number. */
   readonly inbound = new Map<string, Stamps>();
   /** By call id: when the runtime handed the bridge assistant audio, and the numbers of the reply frames in it. */
   readonly outbound = new Map<string, Stamps>();
+
+  export(): StagesExport {
+    return { inbound: [...this.inbound], outbound: [...this.outbound] };
+  }
+
+  /** Every worker's stamps in this process's clock (a worker's `offsetMs` is its clock minus this one's). */
+  static merge(parts: readonly { readonly data: StagesExport; readonly clock: { readonly offsetMs: number } }[]): ServerStages {
+    const merged = new ServerStages();
+    const shift = (stamps: Stamps, offsetMs: number): Stamps => ({
+      atMs: stamps.atMs.map((at) => at - offsetMs),
+      doneMs: stamps.doneMs.map((at) => at - offsetMs),
+      values: stamps.values,
+    });
+    for (const { data, clock } of parts) {
+      for (const [callId, stamps] of data.inbound) merged.inbound.set(callId, shift(stamps, clock.offsetMs));
+      for (const [callId, stamps] of data.outbound) merged.outbound.set(callId, shift(stamps, clock.offsetMs));
+    }
+    return merged;
+  }
 
   /** Wraps the bridge's methods; the returned function puts them back. */
   install(): () => void {

@@ -24,8 +24,9 @@
  * Both over frames/deltas sent in the window; clocks aligned over IPC (bench-process.ts).
  *
  * `npx tsx bench/phone.ts [--levels 1,10,100,300] [--duration-ms 12000] [--database-url postgres://…]
- * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/phone] [--wait-quiet-s 600] [--stages] [--simulator-nice 10]`; `npm run bench -- phone`
- * takes PHONE_BENCH_DATABASE_URL and PHONE_BENCH_WAIT_QUIET_S. Results: bench/results/phone.json
+ * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/phone] [--wait-quiet-s 600] [--stages] [--simulator-nice 10] [--simulator-idle] [--workers 2 --redis-url redis://…]`; `npm run bench -- phone`
+ * takes PHONE_BENCH_DATABASE_URL, PHONE_BENCH_WAIT_QUIET_S, PHONE_BENCH_WORKERS and PHONE_BENCH_REDIS_URL. `--workers N` runs the server in cluster mode
+ * (docs/cluster.md): this process is the primary and N workers serve the calls (phone-servers.ts). Results: bench/results/phone.json
  * (phone-postgres.json with a database URL). `BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"` passes
  * Node flags to the two simulator children (they are then let exit on their own, so a profile gets written).
  */
@@ -39,14 +40,14 @@ import type { DatabaseHandle } from '../src/store/database.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { busyCoresBeforeLevel, forkBenchChild, measureWindow } from './bench-level.ts';
 import { callBenchFlags, callBenchOptions, type CallBenchOptions } from './bench-options.ts';
-import { alignClock, liveMemoryBytes, nextMessage, startCpuProfile } from './bench-process.ts';
+import { alignClock, nextMessage, startCpuProfile } from './bench-process.ts';
 import { benchEnvelope, loadAverageNow, writeCallBenchResult, type BenchEnvelope } from './bench-result.ts';
-import { listenOnLoopback } from './bench-server.ts';
 import { analysePhoneFlows, sessionsByCall } from './phone-analysis.ts';
 import type { PhoneChildMessage, PhoneParentMessage } from './phone-client.ts';
 import { levelResult, printLevel, type PhoneLevelResult } from './phone-report.ts';
 import { PHONE_BENCH_ENV, ServerLogTap, setUpPhoneNumbers, waitForCallsOver } from './phone-server.ts';
-import { ServerStages, splitStages } from './phone-stages.ts';
+import { clusterPhoneServer, inProcessPhoneServer, type PhoneServer } from './phone-servers.ts';
+import { splitStages } from './phone-stages.ts';
 import type { PhoneUpstreamChildMessage } from './phone-upstream.ts';
 
 const LEVELS = [1, 10, 100, 300] as const;
@@ -60,6 +61,10 @@ export interface PhoneBenchResult extends BenchEnvelope<'phone'> {
   readonly database: 'pglite-memory' | 'postgres';
   /** `nice` of the two simulator processes (0: same priority as the server). */
   readonly simulatorNice: number;
+  /** Whether the simulators ran under SCHED_IDLE. */
+  readonly simulatorIdle: boolean;
+  /** Server processes: 1 is the server in the bench process; more is cluster mode (server CPU summed over them). */
+  readonly workers: number;
   readonly topology: string;
   readonly method: string;
   readonly targetP99Ms: number;
@@ -75,13 +80,27 @@ export interface PhoneBenchOptions extends CallBenchOptions {
    * machines in production, so a positive value leaves the server the CPU first. Default 0.
    */
   readonly simulatorNice?: number;
+  /**
+   * Runs the two simulators under SCHED_IDLE (`chrt --idle`): they get a core only when no server process
+   * wants one, as if they were other machines. The server's own latency (`--stages`) is then measured
+   * with nothing of the bench's in its way; the simulators' own delays (end-to-end figures) grow.
+   */
+  readonly simulatorIdle?: boolean;
 }
 
-function forkChild(file: string, flag: string, nice: number): ChildProcess {
+function forkChild(file: string, flag: string, nice: number, idle: boolean): ChildProcess {
   const childFlags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((value) => value !== '');
   const child = forkBenchChild(file, flag, ['--import', 'tsx', ...childFlags]);
   if (nice !== 0 && child.pid !== undefined) execFileSync('renice', ['-n', String(nice), '-p', String(child.pid)]);
+  if (idle && child.pid !== undefined) execFileSync('chrt', ['--idle', '-p', '0', String(child.pid)]);
   return child;
+}
+
+/** Cluster mode: the server's worker count, and the PostgreSQL database and Redis its workers share. */
+interface ClusterParams {
+  readonly workers: number;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
 }
 
 interface LevelParams {
@@ -93,49 +112,47 @@ interface LevelParams {
   readonly busyCoresBefore?: number | null;
   readonly stages?: boolean;
   readonly simulatorNice?: number;
+  readonly simulatorIdle?: boolean;
+  readonly cluster?: ClusterParams | null;
 }
 
-async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busyCoresBefore = null, stages = false, simulatorNice = 0 }: LevelParams): Promise<PhoneLevelResult> {
-  const upstream = forkChild('phone-upstream.ts', 'PHONE_BENCH_UPSTREAM', simulatorNice);
-  const tap = new ServerLogTap();
-  const stamps = stages ? new ServerStages() : null;
-  const uninstall = stamps?.install();
+async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busyCoresBefore = null, stages = false, simulatorNice = 0, simulatorIdle = false, cluster = null }: LevelParams): Promise<PhoneLevelResult> {
+  const upstream = forkChild('phone-upstream.ts', 'PHONE_BENCH_UPSTREAM', simulatorNice, simulatorIdle);
   let callers: ChildProcess | null = null;
-  let app: Awaited<ReturnType<typeof createApplication>> | null = null;
+  let server: PhoneServer | null = null;
   try {
     const { baseUrl: fakeUrl } = await nextMessage<PhoneUpstreamChildMessage, 'ready'>(upstream, 'ready', 60_000);
-    app = await createApplication(parseConfig({ ...PHONE_BENCH_ENV, OPENAI_BASE_URL: fakeUrl }), tap.logger, { database });
-    const baseUrl = await listenOnLoopback(app);
-    // Start-up notices (no SMTP, signup open) are about the configuration, not the calls.
-    tap.problems.clear();
-    callers = forkChild('phone-client.ts', 'PHONE_BENCH_CLIENT', simulatorNice);
+    server = cluster === null ? await inProcessPhoneServer({ fakeUrl, database, stages }) : await clusterPhoneServer({ fakeUrl, ...cluster, stages });
+    const { baseUrl } = server;
+    callers = forkChild('phone-client.ts', 'PHONE_BENCH_CLIENT', simulatorNice, simulatorIdle);
     const toCallers = (message: PhoneParentMessage): void => {
       callers?.send(message);
     };
     const clocks = { callers: await alignClock(callers), upstream: await alignClock(upstream) };
-    const before = { ...(await liveMemoryBytes()), rss: process.memoryUsage().rss };
+    const before = await server.memory();
     const started = nextMessage<PhoneChildMessage, 'started'>(callers, 'started', 60_000 + calls * 1_000);
     toCallers({ type: 'run', baseUrl, numbers: numbers.slice(0, calls), durationMs, setupConcurrency: SETUP_CONCURRENCY });
     const { callIds, windowStartAtMs, setupMs } = await started;
     const streamed = nextMessage<PhoneChildMessage, 'streamed'>(callers, 'streamed', durationMs + 60_000);
-    const startProfile = cpuProfile === undefined ? null : () => startCpuProfile(`${cpuProfile}-${String(calls)}.cpuprofile`);
+    const startProfile = cpuProfile === undefined || cluster !== null ? null : () => startCpuProfile(`${cpuProfile}-${String(calls)}.cpuprofile`);
     const {
       ended: { windowEndAtMs },
-      server,
+      server: serverStats,
       busyCores,
-    } = await measureWindow(upstream, startProfile, streamed);
-    const live = { ...(await liveMemoryBytes()), rss: process.memoryUsage().rss };
+    } = await measureWindow(upstream, startProfile, streamed, server.monitor);
+    const live = await server.memory();
     const done = nextMessage<PhoneChildMessage, 'done'>(callers, 'done', 60_000);
     toCallers({ type: 'hangup' });
     const { calls: results, stats: callerStats } = await done;
-    await tap.waitForStreams(callIds, 20_000);
+    const { streams, problems } = await server.streams(callIds, 20_000);
     const over = await waitForCallsOver(database, callIds, 20_000);
     const collected = nextMessage<PhoneUpstreamChildMessage, 'collected'>(upstream, 'collected', 60_000);
     upstream.send({ type: 'collect' });
     const fake = await collected;
     const window = { fromMs: windowStartAtMs, toMs: windowEndAtMs };
     const flows = analysePhoneFlows(results, fake.sessions, clocks, window);
-    return levelResult({
+    const stamps = await server.stages();
+    const level = levelResult({
       calls,
       durationMs,
       setupMs,
@@ -143,18 +160,18 @@ async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busy
       flows,
       results,
       sessions: fake.sessions,
-      streams: tap.streams,
-      problems: tap.problems,
+      streams,
+      problems,
       over,
-      processes: { server, upstream: fake.stats, callers: callerStats },
+      processes: { server: serverStats, upstream: fake.stats, callers: callerStats },
       busyCores,
       busyCoresBefore,
       memory: { before, live },
       targetP99Ms: TARGET_P99_MS,
       stages: stamps === null ? null : splitStages(stamps, results, sessionsByCall(fake.sessions), clocks, window),
     });
+    return { ...level, serverWorkers: server.workerShares() };
   } finally {
-    uninstall?.();
     if (process.env.BENCH_CHILD_FLAGS !== undefined) {
       callers?.disconnect();
       upstream.disconnect();
@@ -162,7 +179,7 @@ async function runLevel({ calls, durationMs, database, numbers, cpuProfile, busy
     }
     callers?.kill();
     upstream.kill();
-    await app?.close();
+    await server?.close();
   }
 }
 
@@ -180,14 +197,16 @@ export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<Ph
   const loadStart = loadAverageNow();
   const durationMs = options.durationMs ?? DURATION_MS;
   const levelsToRun = options.levels ?? LEVELS;
+  const workers = options.workers ?? 1;
   const bench = await openBenchDatabase(options.databaseUrl);
+  const cluster = workers > 1 && bench.url !== undefined && options.redisUrl !== undefined ? { workers, databaseUrl: bench.url, redisUrl: options.redisUrl } : null;
   const levels: PhoneLevelResult[] = [];
   try {
     const numbers = await setUp(bench.database, Math.max(WARMUP.calls, ...levelsToRun));
-    if (options.warmup ?? true) await runLevel({ calls: WARMUP.calls, durationMs: WARMUP.durationMs, database: bench.database, numbers });
+    if (options.warmup ?? true) await runLevel({ calls: WARMUP.calls, durationMs: WARMUP.durationMs, database: bench.database, numbers, cluster });
     for (const calls of levelsToRun) {
       const busyCoresBefore = await busyCoresBeforeLevel(options.waitQuietMs);
-      const level = await runLevel({ calls, durationMs, database: bench.database, numbers, cpuProfile: options.cpuProfile, busyCoresBefore, stages: options.stages ?? false, simulatorNice: options.simulatorNice ?? 0 });
+      const level = await runLevel({ calls, durationMs, database: bench.database, numbers, cpuProfile: options.cpuProfile, busyCoresBefore, stages: options.stages ?? false, simulatorNice: options.simulatorNice ?? 0, simulatorIdle: options.simulatorIdle ?? false, cluster });
       levels.push(level);
       printLevel(level);
     }
@@ -199,8 +218,12 @@ export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<Ph
     ...benchEnvelope('phone', loadStart),
     database: bench.kind,
     simulatorNice: options.simulatorNice ?? 0,
+    simulatorIdle: options.simulatorIdle ?? false,
+    workers,
     topology:
-      'three processes on one machine: the server (createApplication, logs tapped and never written; in-memory PGlite in-process, or PostgreSQL over TCP) in the bench process; ' +
+      (cluster === null
+        ? 'three processes on one machine: the server (createApplication, logs tapped and never written; in-memory PGlite in-process, or PostgreSQL over TCP) in the bench process; '
+        : `the server in cluster mode on one machine: the bench process is the primary (the server's startClusterPrimary: it owns the port and hands each connection to a worker), ${String(workers)} worker processes run the server (bench/phone-cluster-worker.ts: createApplication on PostgreSQL and Redis, logs tapped) and answer the bench over IPC; `) +
       'the fake OpenAI Realtime upstream in a child (bench/phone-upstream.ts); the simulated phones, i.e. Twilio (signed webhooks, fake media streams), in another child (bench/phone-client.ts). ' +
       `${String(cpus.length)} cores for the three.`,
     method:
@@ -225,7 +248,7 @@ export async function runPhoneBench(options: PhoneBenchOptions = {}): Promise<Ph
 export function phoneOptionsFromArgs(args: readonly string[]): PhoneBenchOptions {
   const { values } = parseArgs({
     args: [...args],
-    options: { ...callBenchFlags, stages: { type: 'boolean' }, 'simulator-nice': { type: 'string' } },
+    options: { ...callBenchFlags, stages: { type: 'boolean' }, 'simulator-nice': { type: 'string' }, 'simulator-idle': { type: 'boolean' } },
     strict: true,
   });
   const nice = values['simulator-nice'] === undefined ? undefined : Number(values['simulator-nice']);
@@ -233,6 +256,7 @@ export function phoneOptionsFromArgs(args: readonly string[]): PhoneBenchOptions
   return {
     ...callBenchOptions(values, 'PHONE_BENCH'),
     stages: values.stages === true,
+    simulatorIdle: values['simulator-idle'] === true,
     ...(nice === undefined ? {} : { simulatorNice: nice }),
   };
 }

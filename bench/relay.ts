@@ -38,11 +38,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { createApplication } from '../src/app.ts';
-import { parseConfig } from '../src/config/config.ts';
 import type { DatabaseHandle } from '../src/store/database.ts';
-import { createTestUser } from '../src/testing/test-application.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import {
   busyCoresBeforeLevel,
@@ -56,12 +52,13 @@ import {
   type ServerPerCall,
 } from './bench-level.ts';
 import { callBenchFlags, callBenchOptions, type CallBenchOptions } from './bench-options.ts';
-import { alignClock, liveMemoryBytes, nextMessage, round, startCpuProfile, startHeapProfile, type ClockAlignment } from './bench-process.ts';
+import { alignClock, nextMessage, round, startCpuProfile, startHeapProfile, type ClockAlignment } from './bench-process.ts';
 import { benchEnvelope, loadAverageNow, writeCallBenchResult, type BenchEnvelope } from './bench-result.ts';
-import { callBenchServerEnv, listenOnLoopback } from './bench-server.ts';
 import { analyseFlows, type RelayFlows } from './relay-analysis.ts';
 import type { ChildMessage, ParentMessage } from './relay-client.ts';
+import { clusterRelayServer, inProcessRelayServer, type RelayClusterParams, type RelayServer } from './relay-servers.ts';
 import type { UpstreamChildMessage } from './relay-upstream.ts';
+import type { WorkerShare } from './phone-servers.ts';
 
 const LEVELS = [1, 10, 100] as const;
 const DURATION_MS = 12_000;
@@ -87,11 +84,15 @@ export interface RelayLevelResult extends RelayFlows {
   /** Other jobs' cores during each attempt at this level, in order (the kept one has the least). */
   readonly attemptsOtherCores?: number[];
   readonly serverPerCall: ServerPerCall;
+  /** In cluster mode (`--workers`), each worker's share of the window; null when the server ran in the bench process. */
+  readonly serverWorkers: readonly WorkerShare[] | null;
   readonly targetMet: boolean;
 }
 
 export interface RelayBenchResult extends BenchEnvelope<'relay'> {
   readonly database: 'pglite-memory' | 'postgres';
+  /** Server processes: 1 is the server in the bench process; more is cluster mode (server CPU summed over them). */
+  readonly workers: number;
   readonly topology: string;
   readonly method: string;
   readonly targetP99Ms: number;
@@ -121,25 +122,24 @@ interface LevelParams {
   readonly dumpLatencies?: string | undefined;
   /** Busy cores measured just before the level (see waitForQuietMachine). */
   readonly busyCoresBefore?: number | null;
+  /** Cluster mode (`--workers`); null runs the server in this process. */
+  readonly cluster?: RelayClusterParams | null;
 }
 
-async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies, busyCoresBefore = null }: LevelParams): Promise<RelayLevelResult> {
+async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies, busyCoresBefore = null, cluster = null }: LevelParams): Promise<RelayLevelResult> {
   const upstream = forkBenchChild('relay-upstream.ts', 'RELAY_BENCH_UPSTREAM', CHILD_EXEC_ARGV);
   let callers: ChildProcess | null = null;
-  let app: Awaited<ReturnType<typeof createApplication>> | null = null;
+  let server: RelayServer | null = null;
   try {
     const { baseUrl: fakeUrl } = await nextMessage<UpstreamChildMessage, 'ready'>(upstream, 'ready', 60_000);
-    const config = parseConfig({ ...callBenchServerEnv('relay'), OPENAI_BASE_URL: fakeUrl });
-    app = await createApplication(config, pino({ level: 'silent' }), { database });
-    // The callers act as one admin of a fresh tenant (a bearer token on the REST call and in the Socket.IO handshake).
-    const { accessToken: token } = await createTestUser(app);
-    const baseUrl = await listenOnLoopback(app);
+    server = cluster === null ? await inProcessRelayServer({ fakeUrl, database }) : await clusterRelayServer({ fakeUrl, database, cluster });
+    const { baseUrl, token } = server;
     callers = forkBenchChild('relay-client.ts', 'RELAY_BENCH_CLIENT', CHILD_EXEC_ARGV);
     const toCallers = (message: ParentMessage): void => {
       callers?.send(message);
     };
     const clocks = { callers: await alignClock(callers), upstream: await alignClock(upstream) };
-    const before = await liveMemoryBytes();
+    const before = await server.memory();
     const started = nextMessage<ChildMessage, 'started'>(callers, 'started', 120_000);
     toCallers({ type: 'run', baseUrl, token, calls, warmupMs: STREAM_WARMUP_MS, durationMs });
     await started;
@@ -147,13 +147,13 @@ async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies
     const streamed = nextMessage<ChildMessage, 'streamed'>(callers, 'streamed', STREAM_WARMUP_MS + durationMs + 60_000);
     const measureFromMs = (await measuring).fromMs - clocks.callers.offsetMs;
     const startProfile =
-      cpuProfile === undefined
+      cpuProfile === undefined || cluster !== null
         ? null
         : process.env.RELAY_BENCH_HEAP_PROFILE === '1'
           ? () => startHeapProfile(`${cpuProfile}-${String(calls)}.heapprofile`)
           : () => startCpuProfile(`${cpuProfile}-${String(calls)}.cpuprofile`);
-    const { server, busyCores } = await measureWindow(upstream, startProfile, streamed);
-    const live = await liveMemoryBytes();
+    const { server: serverStats, busyCores } = await measureWindow(upstream, startProfile, streamed, server.monitor);
+    const live = await server.memory();
     const done = nextMessage<ChildMessage, 'done'>(callers, 'done', 60_000);
     toCallers({ type: 'hangup' });
     const { calls: results, stats: callerStats } = await done;
@@ -166,7 +166,7 @@ async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies
     });
     if (dumpLatencies !== undefined) await writeFile(`${dumpLatencies}-${String(calls)}.json`, JSON.stringify(dump));
     const clientErrors = results.flatMap((r) => r.errors);
-    const processes = { server, upstream: fake.stats, callers: callerStats };
+    const processes = { server: serverStats, upstream: fake.stats, callers: callerStats };
     return {
       concurrentCalls: calls,
       streamSeconds: durationMs / 1000,
@@ -177,14 +177,15 @@ async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies
       clientErrorSamples: clientErrors.slice(0, 5),
       processes,
       machine: machineLoadOf(busyCores, busyCoresBefore, processes),
-      serverPerCall: serverPerCallOf(server, calls, { before, live }),
+      serverPerCall: serverPerCallOf(serverStats, calls, { before, live }),
+      serverWorkers: server.workerShares(),
       // A call that lost its upstream session had a gap: the target is not met, whatever the others measured.
       targetMet: flows.callerToUpstream.p99Ms < TARGET_P99_MS && flows.upstreamToCaller.p99Ms < TARGET_P99_MS && flows.callsWithUpstreamReconnect === 0,
     };
   } finally {
     callers?.kill();
     upstream.kill();
-    await app?.close();
+    await server?.close();
   }
 }
 
@@ -196,12 +197,12 @@ const BUSY_OTHER_CORES = 0.15;
  * while other jobs used the machine during it; keeps the attempt with the least other load and
  * records every attempt's other load.
  */
-async function runQuietestLevel(calls: number, durationMs: number, database: DatabaseHandle, options: RelayBenchOptions): Promise<RelayLevelResult> {
+async function runQuietestLevel(calls: number, durationMs: number, database: DatabaseHandle, options: RelayBenchOptions, cluster: RelayClusterParams | null): Promise<RelayLevelResult> {
   const attempts: RelayLevelResult[] = [];
   const otherCores = (level: RelayLevelResult): number => level.machine?.otherCores ?? 0;
   for (let attempt = 0; attempt <= (options.retriesWhenBusy ?? 0); attempt += 1) {
     const busyCoresBefore = await busyCoresBeforeLevel(options.waitQuietMs);
-    const level = await runLevel({ calls, durationMs, database, cpuProfile: options.cpuProfile, dumpLatencies: options.dumpLatencies, busyCoresBefore });
+    const level = await runLevel({ calls, durationMs, database, cpuProfile: options.cpuProfile, dumpLatencies: options.dumpLatencies, busyCoresBefore, cluster });
     printLevel(level);
     attempts.push(level);
     if (otherCores(level) <= BUSY_OTHER_CORES) break;
@@ -217,17 +218,22 @@ function printLevel(level: RelayLevelResult): void {
     levelLineHead(LABELS, level, level.callerToUpstream, level.upstreamToCaller) +
       `lost bytes ${String(level.lostBytes)} | upstream reconnects ${String(level.callsWithUpstreamReconnect)} | errors ${JSON.stringify(level.protocolErrors)}\n`,
   );
+  if (level.serverWorkers !== null) {
+    process.stdout.write(`      workers: ${level.serverWorkers.map((w) => `cpu ${String(w.percentOfOneCore)}% loop p99 ${String(w.loopDelayP99Ms)} ms gc max ${String(w.gcMaxMs)} ms`).join(' | ')}\n`);
+  }
 }
 
 export async function runRelayBench(options: RelayBenchOptions = {}): Promise<RelayBenchResult> {
   const loadStart = loadAverageNow();
   const durationMs = options.durationMs ?? DURATION_MS;
+  const workers = options.workers ?? 1;
   const bench = await openBenchDatabase(options.databaseUrl);
+  const cluster = workers > 1 && bench.url !== undefined && options.redisUrl !== undefined ? { workers, databaseUrl: bench.url, redisUrl: options.redisUrl } : null;
   const levels: RelayLevelResult[] = [];
   try {
-    if (options.warmup ?? true) await runLevel({ calls: WARMUP.calls, durationMs: WARMUP.durationMs, database: bench.database });
+    if (options.warmup ?? true) await runLevel({ calls: WARMUP.calls, durationMs: WARMUP.durationMs, database: bench.database, cluster });
     for (const calls of options.levels ?? LEVELS) {
-      const level = await runQuietestLevel(calls, durationMs, bench.database, options);
+      const level = await runQuietestLevel(calls, durationMs, bench.database, options, cluster);
       levels.push(level);
     }
   } finally {
@@ -237,8 +243,11 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
   const result: RelayBenchResult = {
     ...benchEnvelope('relay', loadStart),
     database: bench.kind,
+    workers,
     topology:
-      'three processes on one machine: the server (createApplication, silent logs; in-memory PGlite in-process, or PostgreSQL over TCP) in the bench process; ' +
+      (cluster === null
+        ? 'three processes on one machine: the server (createApplication, silent logs; in-memory PGlite in-process, or PostgreSQL over TCP) in the bench process; '
+        : `the server in cluster mode on one machine: the bench process is the primary (the server's startClusterPrimary: it owns the port and hands each connection to a worker), ${String(workers)} worker processes run the server (bench/relay-cluster-worker.ts: createApplication on PostgreSQL and Redis, silent logs); `) +
       'the fake OpenAI Realtime upstream in a child (bench/relay-upstream.ts); the Socket.IO callers in another child (bench/relay-client.ts). ' +
       `${String(cpus.length)} cores for the three.`,
     method:

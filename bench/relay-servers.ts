@@ -1,0 +1,89 @@
+/**
+ * The measured server of one relay bench level, either way it can run: in this process (the default:
+ * `createApplication` on the bench's database handle, silent logs), or in cluster mode (`--workers N`:
+ * this process is the primary, N workers serve the calls; bench-cluster.ts, relay-cluster-worker.ts).
+ * Either way the callers act as one admin of a fresh tenant (a bearer token on the REST call and in the
+ * Socket.IO handshake), created through the API before the level.
+ */
+import { pino } from 'pino';
+import { createApplication, type Application } from '../src/app.ts';
+import { parseConfig } from '../src/config/config.ts';
+import type { DatabaseHandle } from '../src/store/database.ts';
+import { createTestUser } from '../src/testing/test-application.ts';
+import { startBenchCluster, type MemorySample } from './bench-cluster.ts';
+import { thisProcessMonitor, type ServerMonitor } from './bench-level.ts';
+import { liveMemoryBytes } from './bench-process.ts';
+import { callBenchServerEnv, listenOnLoopback } from './bench-server.ts';
+import type { WorkerShare } from './phone-servers.ts';
+
+export interface RelayServer {
+  readonly baseUrl: string;
+  /** The callers' bearer token. */
+  readonly token: string;
+  readonly monitor: ServerMonitor;
+  memory(): Promise<MemorySample>;
+  /** Each worker over the last window; null in-process. */
+  workerShares(): readonly WorkerShare[] | null;
+  close(): Promise<void>;
+}
+
+/** Cluster mode: the worker count and the PostgreSQL database and Redis the workers share. */
+export interface RelayClusterParams {
+  readonly workers: number;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+}
+
+export async function inProcessRelayServer(params: { readonly fakeUrl: string; readonly database: DatabaseHandle }): Promise<RelayServer> {
+  const app: Application = await createApplication(parseConfig({ ...callBenchServerEnv('relay'), OPENAI_BASE_URL: params.fakeUrl }), pino({ level: 'silent' }), { database: params.database });
+  try {
+    const { accessToken: token } = await createTestUser(app);
+    const baseUrl = await listenOnLoopback(app);
+    return {
+      baseUrl,
+      token,
+      monitor: thisProcessMonitor(),
+      memory: async () => ({ ...(await liveMemoryBytes()), rss: process.memoryUsage().rss }),
+      workerShares: () => null,
+      close: () => app.close(),
+    };
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}
+
+export async function clusterRelayServer(params: { readonly fakeUrl: string; readonly database: DatabaseHandle; readonly cluster: RelayClusterParams }): Promise<RelayServer> {
+  const env = { ...callBenchServerEnv('relay'), OPENAI_BASE_URL: params.fakeUrl };
+  // The tenant and its admin, through the API of a short-lived server on the same database.
+  const setup = await createApplication(parseConfig(env), pino({ level: 'silent' }), { database: params.database });
+  let token: string;
+  try {
+    token = (await createTestUser(setup)).accessToken;
+  } finally {
+    await setup.close();
+  }
+  const cluster = await startBenchCluster({
+    workers: params.cluster.workers,
+    workerScript: 'relay-cluster-worker.ts',
+    env: { ...env, DATABASE_URL: params.cluster.databaseUrl, REDIS_URL: params.cluster.redisUrl },
+  });
+  let shares: WorkerShare[] | null = null;
+  return {
+    baseUrl: cluster.baseUrl,
+    token,
+    monitor: {
+      start: () => {
+        cluster.startMonitor();
+      },
+      async stop() {
+        const { combined, workers } = await cluster.stopMonitor();
+        shares = workers.map((stats) => ({ percentOfOneCore: stats.percentOfOneCore, loopDelayP99Ms: stats.eventLoopDelay.p99Ms, gcMaxMs: stats.gc.maxMs }));
+        return combined;
+      },
+    },
+    memory: () => cluster.memory(),
+    workerShares: () => shares,
+    close: () => cluster.close(),
+  };
+}
