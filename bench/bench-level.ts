@@ -4,7 +4,7 @@
  * the machine and the upstream child, the load other jobs put on the machine meanwhile, the server's
  * cost per call, and the head of the line printed for the level.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,18 @@ import type { UpstreamParentMessage } from './upstream-child.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Forks `bench/<file>` with `<envFlag>=1` (which makes it serve the parent) and these Node flags. */
-export function forkBenchChild(file: string, envFlag: string, execArgv: readonly string[]): ChildProcess {
-  return fork(join(here, file), [], { execArgv: [...execArgv], env: { ...process.env, [envFlag]: '1' } });
+/** How a simulator child is scheduled: `nice` (0–19), and `idle` for SCHED_IDLE (a core only when nothing else wants one). */
+export interface SimulatorPriority {
+  readonly nice?: number;
+  readonly idle?: boolean;
+}
+
+/** Forks `bench/<file>` with `<envFlag>=1` (which makes it serve the parent) and these Node flags, at `priority`. */
+export function forkBenchChild(file: string, envFlag: string, execArgv: readonly string[], priority: SimulatorPriority = {}): ChildProcess {
+  const child = fork(join(here, file), [], { execArgv: [...execArgv], env: { ...process.env, [envFlag]: '1' } });
+  if (child.pid !== undefined && (priority.nice ?? 0) !== 0) execFileSync('renice', ['-n', String(priority.nice), '-p', String(child.pid)]);
+  if (child.pid !== undefined && priority.idle === true) execFileSync('chrt', ['--idle', '-p', '0', String(child.pid)]);
+  return child;
 }
 
 /** Busy cores of the machine just before a level: waits (up to `waitQuietMs`) for 5 s under 0.3 busy cores; null when not asked to wait. */

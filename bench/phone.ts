@@ -30,7 +30,7 @@
  * (phone-postgres.json with a database URL). `BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"` passes
  * Node flags to the two simulator children (they are then let exit on their own, so a profile gets written).
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -90,10 +90,7 @@ export interface PhoneBenchOptions extends CallBenchOptions {
 
 function forkChild(file: string, flag: string, nice: number, idle: boolean): ChildProcess {
   const childFlags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((value) => value !== '');
-  const child = forkBenchChild(file, flag, ['--import', 'tsx', ...childFlags]);
-  if (nice !== 0 && child.pid !== undefined) execFileSync('renice', ['-n', String(nice), '-p', String(child.pid)]);
-  if (idle && child.pid !== undefined) execFileSync('chrt', ['--idle', '-p', '0', String(child.pid)]);
-  return child;
+  return forkBenchChild(file, flag, ['--import', 'tsx', ...childFlags], { nice, idle });
 }
 
 /** Cluster mode: the server's worker count, and the PostgreSQL database and Redis its workers share. */

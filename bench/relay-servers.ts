@@ -15,9 +15,12 @@ import { thisProcessMonitor, type ServerMonitor } from './bench-level.ts';
 import { liveMemoryBytes } from './bench-process.ts';
 import { callBenchServerEnv, listenOnLoopback } from './bench-server.ts';
 import type { WorkerShare } from './phone-servers.ts';
+import { RelayStages, type RelayStagesExport } from './relay-stages.ts';
 
 export interface RelayServer {
   readonly baseUrl: string;
+  /** The transport stamps (`--stages`) in this process's clock; null without them. */
+  stages(): Promise<RelayStages | null>;
   /** The callers' bearer token. */
   readonly token: string;
   readonly monitor: ServerMonitor;
@@ -34,26 +37,35 @@ export interface RelayClusterParams {
   readonly redisUrl: string;
 }
 
-export async function inProcessRelayServer(params: { readonly fakeUrl: string; readonly database: DatabaseHandle }): Promise<RelayServer> {
-  const app: Application = await createApplication(parseConfig({ ...callBenchServerEnv('relay'), OPENAI_BASE_URL: params.fakeUrl }), pino({ level: 'silent' }), { database: params.database });
+export async function inProcessRelayServer(params: { readonly fakeUrl: string; readonly database: DatabaseHandle; readonly stages: boolean }): Promise<RelayServer> {
+  const stamps = params.stages ? new RelayStages() : null;
+  const uninstall = stamps?.install();
+  let app: Application | undefined;
   try {
-    const { accessToken: token } = await createTestUser(app);
-    const baseUrl = await listenOnLoopback(app);
+    app = await createApplication(parseConfig({ ...callBenchServerEnv('relay'), OPENAI_BASE_URL: params.fakeUrl }), pino({ level: 'silent' }), { database: params.database });
+    const opened = app;
+    const { accessToken: token } = await createTestUser(opened);
+    const baseUrl = await listenOnLoopback(opened);
     return {
       baseUrl,
       token,
       monitor: thisProcessMonitor(),
       memory: async () => ({ ...(await liveMemoryBytes()), rss: process.memoryUsage().rss }),
+      stages: () => Promise.resolve(stamps),
       workerShares: () => null,
-      close: () => app.close(),
+      async close() {
+        uninstall?.();
+        await opened.close();
+      },
     };
   } catch (error) {
-    await app.close();
+    uninstall?.();
+    await app?.close();
     throw error;
   }
 }
 
-export async function clusterRelayServer(params: { readonly fakeUrl: string; readonly database: DatabaseHandle; readonly cluster: RelayClusterParams }): Promise<RelayServer> {
+export async function clusterRelayServer(params: { readonly fakeUrl: string; readonly database: DatabaseHandle; readonly cluster: RelayClusterParams; readonly stages: boolean }): Promise<RelayServer> {
   const env = { ...callBenchServerEnv('relay'), OPENAI_BASE_URL: params.fakeUrl };
   // The tenant and its admin, through the API of a short-lived server on the same database.
   const setup = await createApplication(parseConfig(env), pino({ level: 'silent' }), { database: params.database });
@@ -66,7 +78,7 @@ export async function clusterRelayServer(params: { readonly fakeUrl: string; rea
   const cluster = await startBenchCluster({
     workers: params.cluster.workers,
     workerScript: 'relay-cluster-worker.ts',
-    env: { ...env, DATABASE_URL: params.cluster.databaseUrl, REDIS_URL: params.cluster.redisUrl },
+    env: { ...env, DATABASE_URL: params.cluster.databaseUrl, REDIS_URL: params.cluster.redisUrl, ...(params.stages ? { RELAY_BENCH_STAGES: '1' } : {}) },
   });
   let shares: WorkerShare[] | null = null;
   return {
@@ -83,6 +95,11 @@ export async function clusterRelayServer(params: { readonly fakeUrl: string; rea
       },
     },
     memory: () => cluster.memory(),
+    async stages() {
+      if (!params.stages) return null;
+      const parts = await cluster.collect('stages');
+      return RelayStages.merge(parts.flatMap((part) => (part.data === null ? [] : [{ data: part.data as RelayStagesExport, clock: part.clock }])));
+    },
     workerShares: () => shares,
     close: () => cluster.close(),
   };

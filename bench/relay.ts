@@ -23,7 +23,7 @@
  *
  * `npx tsx bench/relay.ts [--levels 1,10,100] [--duration-ms 12000] [--database-url postgres://…]
  * [--output <file>|-] [--no-warmup] [--cpu-profile /tmp/relay] [--dump-latencies /tmp/relay] [--wait-quiet-s 600]
- * [--retries-when-busy 4]` runs it standalone; without `--output`
+ * [--retries-when-busy 4] [--stages] [--simulator-idle] [--workers 2 --redis-url redis://…]` runs it standalone; without `--output`
  * results go to bench/results/relay.json (PGlite) or relay-postgres.json. `--cpu-profile` profiles the
  * server process over each level's streaming window (summarise with bench/cpu-profile-top.ts); with
  * `RELAY_BENCH_HEAP_PROFILE=1` it samples allocations instead (`.heapprofile`).
@@ -59,6 +59,7 @@ import type { ChildMessage, ParentMessage } from './relay-client.ts';
 import { clusterRelayServer, inProcessRelayServer, type RelayClusterParams, type RelayServer } from './relay-servers.ts';
 import type { UpstreamChildMessage } from './relay-upstream.ts';
 import type { WorkerShare } from './phone-servers.ts';
+import { splitRelayStages, type RelayStageSplit } from './relay-stages.ts';
 
 const LEVELS = [1, 10, 100] as const;
 const DURATION_MS = 12_000;
@@ -86,6 +87,8 @@ export interface RelayLevelResult extends RelayFlows {
   readonly serverPerCall: ServerPerCall;
   /** In cluster mode (`--workers`), each worker's share of the window; null when the server ran in the bench process. */
   readonly serverWorkers: readonly WorkerShare[] | null;
+  /** The latency the server adds itself (`--stages`), null when not measured. */
+  readonly stages: RelayStageSplit | null;
   readonly targetMet: boolean;
 }
 
@@ -93,6 +96,8 @@ export interface RelayBenchResult extends BenchEnvelope<'relay'> {
   readonly database: 'pglite-memory' | 'postgres';
   /** Server processes: 1 is the server in the bench process; more is cluster mode (server CPU summed over them). */
   readonly workers: number;
+  /** Whether the fake upstream and the callers ran under SCHED_IDLE. */
+  readonly simulatorIdle: boolean;
   readonly topology: string;
   readonly method: string;
   readonly targetP99Ms: number;
@@ -105,6 +110,10 @@ export interface RelayBenchOptions extends CallBenchOptions {
   readonly retriesWhenBusy?: number;
   /** Writes every matched sample of each level to `<dumpLatencies>-<calls>.json` as `{ up, down }` arrays of `[call, sentAtMs, latencyMs]`. */
   readonly dumpLatencies?: string;
+  /** Stamps inside the server for the latency it adds itself, without the simulators' delays (relay-stages.ts). */
+  readonly stages?: boolean;
+  /** Runs the fake upstream and the callers under SCHED_IDLE (`chrt --idle`), as phone.ts's `--simulator-idle`. */
+  readonly simulatorIdle?: boolean;
 }
 
 /**
@@ -124,17 +133,19 @@ interface LevelParams {
   readonly busyCoresBefore?: number | null;
   /** Cluster mode (`--workers`); null runs the server in this process. */
   readonly cluster?: RelayClusterParams | null;
+  readonly stages?: boolean;
+  readonly simulatorIdle?: boolean;
 }
 
-async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies, busyCoresBefore = null, cluster = null }: LevelParams): Promise<RelayLevelResult> {
-  const upstream = forkBenchChild('relay-upstream.ts', 'RELAY_BENCH_UPSTREAM', CHILD_EXEC_ARGV);
+async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies, busyCoresBefore = null, cluster = null, stages = false, simulatorIdle = false }: LevelParams): Promise<RelayLevelResult> {
+  const upstream = forkBenchChild('relay-upstream.ts', 'RELAY_BENCH_UPSTREAM', CHILD_EXEC_ARGV, { idle: simulatorIdle });
   let callers: ChildProcess | null = null;
   let server: RelayServer | null = null;
   try {
     const { baseUrl: fakeUrl } = await nextMessage<UpstreamChildMessage, 'ready'>(upstream, 'ready', 60_000);
-    server = cluster === null ? await inProcessRelayServer({ fakeUrl, database }) : await clusterRelayServer({ fakeUrl, database, cluster });
+    server = cluster === null ? await inProcessRelayServer({ fakeUrl, database, stages }) : await clusterRelayServer({ fakeUrl, database, cluster, stages });
     const { baseUrl, token } = server;
-    callers = forkBenchChild('relay-client.ts', 'RELAY_BENCH_CLIENT', CHILD_EXEC_ARGV);
+    callers = forkBenchChild('relay-client.ts', 'RELAY_BENCH_CLIENT', CHILD_EXEC_ARGV, { idle: simulatorIdle });
     const toCallers = (message: ParentMessage): void => {
       callers?.send(message);
     };
@@ -165,6 +176,7 @@ async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies
       if (dumpLatencies !== undefined) dump[direction].push([call, round(at), round(latency)]);
     });
     if (dumpLatencies !== undefined) await writeFile(`${dumpLatencies}-${String(calls)}.json`, JSON.stringify(dump));
+    const stamps = await server.stages();
     const clientErrors = results.flatMap((r) => r.errors);
     const processes = { server: serverStats, upstream: fake.stats, callers: callerStats };
     return {
@@ -179,6 +191,7 @@ async function runLevel({ calls, durationMs, database, cpuProfile, dumpLatencies
       machine: machineLoadOf(busyCores, busyCoresBefore, processes),
       serverPerCall: serverPerCallOf(serverStats, calls, { before, live }),
       serverWorkers: server.workerShares(),
+      stages: stamps === null ? null : splitRelayStages(stamps, results, fake.sessions, clocks, measureFromMs),
       // A call that lost its upstream session had a gap: the target is not met, whatever the others measured.
       targetMet: flows.callerToUpstream.p99Ms < TARGET_P99_MS && flows.upstreamToCaller.p99Ms < TARGET_P99_MS && flows.callsWithUpstreamReconnect === 0,
     };
@@ -202,7 +215,7 @@ async function runQuietestLevel(calls: number, durationMs: number, database: Dat
   const otherCores = (level: RelayLevelResult): number => level.machine?.otherCores ?? 0;
   for (let attempt = 0; attempt <= (options.retriesWhenBusy ?? 0); attempt += 1) {
     const busyCoresBefore = await busyCoresBeforeLevel(options.waitQuietMs);
-    const level = await runLevel({ calls, durationMs, database, cpuProfile: options.cpuProfile, dumpLatencies: options.dumpLatencies, busyCoresBefore, cluster });
+    const level = await runLevel({ calls, durationMs, database, cpuProfile: options.cpuProfile, dumpLatencies: options.dumpLatencies, busyCoresBefore, cluster, stages: options.stages ?? false, simulatorIdle: options.simulatorIdle ?? false });
     printLevel(level);
     attempts.push(level);
     if (otherCores(level) <= BUSY_OTHER_CORES) break;
@@ -218,6 +231,10 @@ function printLevel(level: RelayLevelResult): void {
     levelLineHead(LABELS, level, level.callerToUpstream, level.upstreamToCaller) +
       `lost bytes ${String(level.lostBytes)} | upstream reconnects ${String(level.callsWithUpstreamReconnect)} | errors ${JSON.stringify(level.protocolErrors)}\n`,
   );
+  if (level.stages !== null) {
+    const stat = (l: { p50Ms: number; p99Ms: number; maxMs: number }): string => `${String(l.p50Ms)}/${String(l.p99Ms)}/${String(l.maxMs)}`;
+    process.stdout.write(`      server-added p50/p99/max ms: caller emit→append written ${stat(level.stages.callerToServerWrite)} | upstream send→ai-audio-delta written ${stat(level.stages.upstreamToServerWrite)}\n`);
+  }
   if (level.serverWorkers !== null) {
     process.stdout.write(`      workers: ${level.serverWorkers.map((w) => `cpu ${String(w.percentOfOneCore)}% loop p99 ${String(w.loopDelayP99Ms)} ms gc max ${String(w.gcMaxMs)} ms`).join(' | ')}\n`);
   }
@@ -244,6 +261,7 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
     ...benchEnvelope('relay', loadStart),
     database: bench.kind,
     workers,
+    simulatorIdle: options.simulatorIdle ?? false,
     topology:
       (cluster === null
         ? 'three processes on one machine: the server (createApplication, silent logs; in-memory PGlite in-process, or PostgreSQL over TCP) in the bench process; '
@@ -269,13 +287,14 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
 export function relayOptionsFromArgs(args: readonly string[]): RelayBenchOptions {
   const { values } = parseArgs({
     args: [...args],
-    options: { ...callBenchFlags, 'dump-latencies': { type: 'string' }, 'retries-when-busy': { type: 'string' } },
+    options: { ...callBenchFlags, 'dump-latencies': { type: 'string' }, 'retries-when-busy': { type: 'string' }, stages: { type: 'boolean' }, 'simulator-idle': { type: 'boolean' } },
     strict: true,
   });
   const retries = values['retries-when-busy'] ?? process.env.RELAY_BENCH_RETRIES_WHEN_BUSY;
   return {
     ...callBenchOptions(values, 'RELAY_BENCH'),
     ...(values['dump-latencies'] === undefined ? {} : { dumpLatencies: values['dump-latencies'] }),
+    stages: values.stages === true,
     ...(retries === undefined || retries === '' ? {} : { retriesWhenBusy: Number(retries) }),
   };
 }
