@@ -10,7 +10,7 @@ import { setupMaster } from '@socket.io/sticky';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import { isClusterMessage, type ClusterMessage } from './cluster-messages.ts';
-import { weighHandoffs, type BalancedWorker } from './handoff-weight.ts';
+import { watchHandoffs, type BalancedWorker } from './connection-handoff.ts';
 import { WorkerRestarts, type RestartPolicy } from './worker-restarts.ts';
 
 export interface ClusterPrimaryOptions {
@@ -110,8 +110,8 @@ export async function startClusterPrimary(options: ClusterPrimaryOptions): Promi
   const fork = (slot: number): void => {
     const worker: BalancedWorker = cluster.fork({ ...options.env });
     worker.clientsCount = (worker.clientsCount ?? 0) + STARTING_WEIGHT;
-    // Calls arriving together are spread, not all given to the worker whose count had not risen yet.
-    weighHandoffs(worker, clock);
+    // No byte of a handed-over connection is read (and lost) here; calls arriving together are spread.
+    watchHandoffs(worker, clock);
     slots.set(worker, slot);
     restarts.started(slot);
     worker.on('message', (message: unknown) => {

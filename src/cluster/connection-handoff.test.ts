@@ -1,19 +1,33 @@
+import type { Serializable, SendHandle } from 'node:child_process';
 import type { Worker } from 'node:cluster';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../testing/manual-clock.ts';
-import { HANDOFF_WEIGHT_MS, isUpgradeHandoff, weighHandoffs, type BalancedWorker } from './handoff-weight.ts';
+import { HANDOFF_WEIGHT_MS, isUpgradeHandoff, watchHandoffs, type BalancedWorker } from './connection-handoff.ts';
 
 const upgrade = (path: string, extra = ''): Buffer =>
   Buffer.from(`GET ${path} HTTP/1.1\r\nHost: voice.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`, 'latin1');
 
 /** A stand-in for a cluster worker: what the primary's balancing reads and calls. */
-function fakeWorker(): { worker: BalancedWorker; sent: unknown[] } {
+function fakeWorker(events: string[] = []): { worker: BalancedWorker; sent: unknown[] } {
   const sent: unknown[] = [];
-  const worker = { clientsCount: 0, send: (message: unknown) => (sent.push(message), true) } as unknown as BalancedWorker;
+  const worker = { clientsCount: 0, send: (message: unknown) => (events.push('sent'), sent.push(message), true) } as unknown as BalancedWorker;
   return { worker, sent };
 }
 
-describe('upgrades handed to a worker count at once in the balancing', () => {
+/** A stand-in for the primary's socket: `pause()` and the TCP handle's `readStop()`, which Node keeps polling until the worker acknowledges the hand-over. */
+function fakeSocket(events: string[]): object {
+  return {
+    pause: () => events.push('paused'),
+    _handle: {
+      readStop: () => {
+        events.push('read stopped');
+        return 0;
+      },
+    },
+  };
+}
+
+describe('connections the primary hands to a worker', () => {
   it('recognises a handed-over WebSocket upgrade, whatever the path, and nothing else', () => {
     expect(isUpgradeHandoff({ type: 'sticky:connection', data: upgrade('/twilio/media') })).toBe(true);
     expect(isUpgradeHandoff({ type: 'sticky:connection', data: upgrade('/socket.io/?EIO=4&transport=websocket') })).toBe(true);
@@ -28,7 +42,7 @@ describe('upgrades handed to a worker count at once in the balancing', () => {
   it('raises the count on hand-over and lowers it after the weight time, passing every message on', () => {
     const clock = new ManualClock();
     const { worker, sent } = fakeWorker();
-    weighHandoffs(worker, clock);
+    watchHandoffs(worker, clock);
     const handoff = { type: 'sticky:connection', data: upgrade('/twilio/media') };
     (worker.send as (message: unknown) => boolean)(handoff);
     (worker.send as (message: unknown) => boolean)(handoff);
@@ -41,10 +55,24 @@ describe('upgrades handed to a worker count at once in the balancing', () => {
     expect(worker.clientsCount).toBe(0);
   });
 
+  it('stops the primary reading a socket before handing it over, so no byte the client sends next is read and lost here', () => {
+    const events: string[] = [];
+    const { worker } = fakeWorker(events);
+    watchHandoffs(worker, new ManualClock());
+    const send = (message: unknown, handle?: unknown): unknown => (handle === undefined ? worker.send(message as Serializable) : worker.send(message as Serializable, handle as SendHandle));
+    send({ type: 'sticky:connection', data: upgrade('/socket.io/?EIO=4&transport=websocket') }, fakeSocket(events));
+    expect(events).toEqual(['paused', 'read stopped', 'sent']);
+    // A plain GET is handed over the same way; messages without a socket pass untouched.
+    events.length = 0;
+    send({ type: 'sticky:connection', data: Buffer.from('GET /health HTTP/1.1\r\nHost: a\r\n\r\n') }, fakeSocket(events));
+    send({ type: 'sticky:http-chunk', data: Buffer.from('body'), connectionId: 'c1' });
+    expect(events).toEqual(['paused', 'read stopped', 'sent', 'sent']);
+  });
+
   it('spreads a burst over the workers when the least-connection pick reads the counts', () => {
     const clock = new ManualClock();
     const workers = [fakeWorker().worker, fakeWorker().worker];
-    for (const worker of workers) weighHandoffs(worker, clock);
+    for (const worker of workers) watchHandoffs(worker, clock);
     // What @socket.io/sticky's least-connection does for each new connection: the lowest count, first on ties.
     const pick = (): Worker => workers.reduce((a, b) => ((b.clientsCount ?? 0) < (a.clientsCount ?? 0) ? b : a));
     const counts = new Map<Worker, number>();
