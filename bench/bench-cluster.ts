@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { startClusterPrimary } from '../src/cluster/cluster-primary.ts';
 import type { BenchWorkerReply } from './bench-cluster-ipc.ts';
-import { alignClock, liveMemoryBytes, nextMessage, ProcessMonitor, round, type ClockAlignment, type ProcessStats } from './bench-process.ts';
+import type { ServerMonitor } from './bench-level.ts';
+import { alignClock, nextMessage, ProcessMonitor, round, thisProcessMemory, type ClockAlignment, type ProcessStats } from './bench-process.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -20,6 +21,13 @@ export interface MemorySample {
   readonly heapUsed: number;
   readonly external: number;
   readonly rss: number;
+}
+
+/** One worker's share of the window: what says whether the load was spread and which loop was busiest. */
+export interface WorkerShare {
+  readonly percentOfOneCore: number;
+  readonly loopDelayP99Ms: number;
+  readonly gcMaxMs: number;
 }
 
 export interface ClusterWorkerHandle {
@@ -39,6 +47,24 @@ export interface BenchCluster {
   /** Each worker's answer to `collect(part)` (what its worker script's hook returned), with its clock. */
   collect(part: string, timeoutMs?: number): Promise<{ readonly data: unknown; readonly clock: ClockAlignment }[]>;
   close(): Promise<void>;
+}
+
+/** The window monitor of a cluster (every process summed) and, once it stopped, each worker's share. */
+export function clusterMonitor(cluster: Pick<BenchCluster, 'startMonitor' | 'stopMonitor'>): { readonly monitor: ServerMonitor; readonly shares: () => readonly WorkerShare[] | null } {
+  let shares: WorkerShare[] | null = null;
+  return {
+    monitor: {
+      start: () => {
+        cluster.startMonitor();
+      },
+      async stop() {
+        const { combined, workers } = await cluster.stopMonitor();
+        shares = workers.map((stats) => ({ percentOfOneCore: stats.percentOfOneCore, loopDelayP99Ms: stats.eventLoopDelay.p99Ms, gcMaxMs: stats.gc.maxMs }));
+        return combined;
+      },
+    },
+    shares: () => shares,
+  };
 }
 
 /** Several processes' window stats as one server: CPU and memory summed, delays and pauses the worst of them. */
@@ -106,7 +132,7 @@ export async function startBenchCluster(params: { readonly workers: number; read
         return { combined: combineStats([own, ...each]), workers: each };
       },
       async memory() {
-        const own = { ...(await liveMemoryBytes()), rss: process.memoryUsage().rss };
+        const own = await thisProcessMemory();
         const each = await Promise.all(workers.map((handle) => ask(handle, { type: 'memory' }, 'memory-sampled')));
         return [own, ...each].reduce((sum, m) => ({ heapUsed: sum.heapUsed + m.heapUsed, external: sum.external + m.external, rss: sum.rss + m.rss }), { heapUsed: 0, external: 0, rss: 0 });
       },

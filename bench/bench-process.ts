@@ -196,6 +196,11 @@ export async function liveMemoryBytes(): Promise<{ readonly heapUsed: number; re
   return { heapUsed: memory.heapUsed, external: memory.external };
 }
 
+/** This process's live heap and off-heap memory (after full collections) and its RSS, in bytes. */
+export async function thisProcessMemory(): Promise<{ readonly heapUsed: number; readonly external: number; readonly rss: number }> {
+  return { ...(await liveMemoryBytes()), rss: process.memoryUsage().rss };
+}
+
 /**
  * Starts V8's sampling CPU profiler in this process; the returned function stops it and writes a
  * `.cpuprofile` (Chrome DevTools format; `npx tsx bench/cpu-profile-top.ts <file>` summarises it).

@@ -6,7 +6,7 @@
 import type { TwilioStreamStats } from '../src/transports/twilio/twilio-media-stream.ts';
 import type { PhoneFlows } from './phone-analysis.ts';
 import type { PhoneCallResult } from './phone-client.ts';
-import type { WorkerShare } from './phone-servers.ts';
+import type { WorkerShare } from './bench-cluster.ts';
 import type { StageSplit } from './phone-stages.ts';
 import type { PhoneUpstreamSession } from './phone-upstream.ts';
 import { levelLineHead, machineLoadOf, serverPerCallOf, type LevelProcesses, type MachineLoad, type ServerPerCall } from './bench-level.ts';

@@ -10,20 +10,13 @@ import { createApplication, type Application } from '../src/app.ts';
 import { parseConfig } from '../src/config/config.ts';
 import type { DatabaseHandle } from '../src/store/database.ts';
 import type { TwilioStreamStats } from '../src/transports/twilio/twilio-media-stream.ts';
-import { startBenchCluster, type MemorySample } from './bench-cluster.ts';
+import { clusterMonitor, startBenchCluster, type MemorySample, type WorkerShare } from './bench-cluster.ts';
 import { thisProcessMonitor, type ServerMonitor } from './bench-level.ts';
-import { liveMemoryBytes, type ProcessStats } from './bench-process.ts';
+import { thisProcessMemory } from './bench-process.ts';
 import { listenOnLoopback } from './bench-server.ts';
 import type { PhoneWorkerStreams } from './phone-cluster-worker.ts';
 import { PHONE_BENCH_ENV, ServerLogTap } from './phone-server.ts';
 import { ServerStages, type StagesExport } from './phone-stages.ts';
-
-/** One worker's share of the window: what says whether the load was spread and which loop was busiest. */
-export interface WorkerShare {
-  readonly percentOfOneCore: number;
-  readonly loopDelayP99Ms: number;
-  readonly gcMaxMs: number;
-}
 
 export interface PhoneServer {
   readonly baseUrl: string;
@@ -53,7 +46,7 @@ export async function inProcessPhoneServer(params: { readonly fakeUrl: string; r
     return {
       baseUrl,
       monitor: thisProcessMonitor(),
-      memory: async () => ({ ...(await liveMemoryBytes()), rss: process.memoryUsage().rss }),
+      memory: thisProcessMemory,
       async streams(callIds, timeoutMs) {
         await tap.waitForStreams(callIds, timeoutMs);
         return { streams: tap.streams, problems: tap.problems };
@@ -72,7 +65,6 @@ export async function inProcessPhoneServer(params: { readonly fakeUrl: string; r
   }
 }
 
-const share = (stats: ProcessStats): WorkerShare => ({ percentOfOneCore: stats.percentOfOneCore, loopDelayP99Ms: stats.eventLoopDelay.p99Ms, gcMaxMs: stats.gc.maxMs });
 
 /** The server as a cluster of `workers` processes on the bench's PostgreSQL database and Redis. */
 export async function clusterPhoneServer(params: {
@@ -93,19 +85,10 @@ export async function clusterPhoneServer(params: {
       ...(params.stages ? { PHONE_BENCH_STAGES: '1' } : {}),
     },
   });
-  let shares: WorkerShare[] | null = null;
+  const { monitor, shares } = clusterMonitor(cluster);
   return {
     baseUrl: cluster.baseUrl,
-    monitor: {
-      start: () => {
-        cluster.startMonitor();
-      },
-      async stop() {
-        const { combined, workers } = await cluster.stopMonitor();
-        shares = workers.map(share);
-        return combined;
-      },
-    },
+    monitor,
     memory: () => cluster.memory(),
     async streams(callIds, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
@@ -125,7 +108,7 @@ export async function clusterPhoneServer(params: {
       const parts = await cluster.collect('stages');
       return ServerStages.merge(parts.flatMap((part) => (part.data === null ? [] : [{ data: part.data as StagesExport, clock: part.clock }])));
     },
-    workerShares: () => shares,
+    workerShares: shares,
     close: () => cluster.close(),
   };
 }

@@ -10,11 +10,10 @@ import { createApplication, type Application } from '../src/app.ts';
 import { parseConfig } from '../src/config/config.ts';
 import type { DatabaseHandle } from '../src/store/database.ts';
 import { createTestUser } from '../src/testing/test-application.ts';
-import { startBenchCluster, type MemorySample } from './bench-cluster.ts';
+import { clusterMonitor, startBenchCluster, type MemorySample, type WorkerShare } from './bench-cluster.ts';
 import { thisProcessMonitor, type ServerMonitor } from './bench-level.ts';
-import { liveMemoryBytes } from './bench-process.ts';
+import { thisProcessMemory } from './bench-process.ts';
 import { callBenchServerEnv, listenOnLoopback } from './bench-server.ts';
-import type { WorkerShare } from './phone-servers.ts';
 import { RelayStages, type RelayStagesExport } from './relay-stages.ts';
 
 export interface RelayServer {
@@ -50,7 +49,7 @@ export async function inProcessRelayServer(params: { readonly fakeUrl: string; r
       baseUrl,
       token,
       monitor: thisProcessMonitor(),
-      memory: async () => ({ ...(await liveMemoryBytes()), rss: process.memoryUsage().rss }),
+      memory: thisProcessMemory,
       stages: () => Promise.resolve(stamps),
       workerShares: () => null,
       async close() {
@@ -80,27 +79,18 @@ export async function clusterRelayServer(params: { readonly fakeUrl: string; rea
     workerScript: 'relay-cluster-worker.ts',
     env: { ...env, DATABASE_URL: params.cluster.databaseUrl, REDIS_URL: params.cluster.redisUrl, ...(params.stages ? { RELAY_BENCH_STAGES: '1' } : {}) },
   });
-  let shares: WorkerShare[] | null = null;
+  const { monitor, shares } = clusterMonitor(cluster);
   return {
     baseUrl: cluster.baseUrl,
     token,
-    monitor: {
-      start: () => {
-        cluster.startMonitor();
-      },
-      async stop() {
-        const { combined, workers } = await cluster.stopMonitor();
-        shares = workers.map((stats) => ({ percentOfOneCore: stats.percentOfOneCore, loopDelayP99Ms: stats.eventLoopDelay.p99Ms, gcMaxMs: stats.gc.maxMs }));
-        return combined;
-      },
-    },
+    monitor,
     memory: () => cluster.memory(),
     async stages() {
       if (!params.stages) return null;
       const parts = await cluster.collect('stages');
       return RelayStages.merge(parts.flatMap((part) => (part.data === null ? [] : [{ data: part.data as RelayStagesExport, clock: part.clock }])));
     },
-    workerShares: () => shares,
+    workerShares: shares,
     close: () => cluster.close(),
   };
 }

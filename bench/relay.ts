@@ -58,7 +58,7 @@ import { analyseFlows, type RelayFlows } from './relay-analysis.ts';
 import type { ChildMessage, ParentMessage } from './relay-client.ts';
 import { clusterRelayServer, inProcessRelayServer, type RelayClusterParams, type RelayServer } from './relay-servers.ts';
 import type { UpstreamChildMessage } from './relay-upstream.ts';
-import type { WorkerShare } from './phone-servers.ts';
+import type { WorkerShare } from './bench-cluster.ts';
 import { splitRelayStages, type RelayStageSplit } from './relay-stages.ts';
 
 const LEVELS = [1, 10, 100] as const;
