@@ -10,7 +10,7 @@ import { setupMaster } from '@socket.io/sticky';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import { isClusterMessage, type ClusterMessage } from './cluster-messages.ts';
-import { watchHandoffs, type BalancedWorker } from './connection-handoff.ts';
+import { FIRST_BYTES_TIMEOUT_MS, guardFirstBytes, watchHandoffs, type BalancedWorker } from './connection-handoff.ts';
 import { WorkerRestarts, type RestartPolicy } from './worker-restarts.ts';
 
 export interface ClusterPrimaryOptions {
@@ -30,6 +30,8 @@ export interface ClusterPrimaryOptions {
   readonly restart?: Partial<RestartPolicy>;
   /** How long `close()` waits for the workers to shut down before it kills them. */
   readonly shutdownGraceMs?: number;
+  /** How long a new connection may stay silent before the primary closes it (default `FIRST_BYTES_TIMEOUT_MS`). */
+  readonly firstBytesTimeoutMs?: number;
 }
 
 export interface ClusterPrimary {
@@ -99,6 +101,8 @@ export async function startClusterPrimary(options: ClusterPrimaryOptions): Promi
     socket.on('error', () => {
       socket.destroy();
     });
+    // Nor may a client that connects and says nothing hold a file descriptor of the port's owner forever.
+    guardFirstBytes(socket, options.firstBytesTimeoutMs ?? FIRST_BYTES_TIMEOUT_MS);
   });
 
   const restarts = new WorkerRestarts(clock, options.restart);

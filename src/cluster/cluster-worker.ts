@@ -5,6 +5,7 @@
  * upgrades, Socket.IO polling GETs, REST GETs), requests with a body are relayed by the primary.
  */
 import type { SendHandle } from 'node:child_process';
+import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -96,8 +97,12 @@ export async function runClusterWorker(config: Config, logger: Logger): Promise<
   process.on('message', (message: unknown) => {
     if (isClusterMessage(message, 'switchboard:shutdown')) shutdown('asked by the primary');
   });
-  // The primary died (or closed the channel): no connection can reach this worker any more.
-  process.once('disconnect', () => {
+  // The primary died (or closed the channel): no new connection can reach this worker, but the calls it
+  // holds still have their sockets. Node's own cluster code exits a worker at once on an unexpected
+  // disconnect (before any listener added here), which would leave those calls `active` with their last
+  // turn unsaved; marking the disconnect as expected, first, lets them end through `application.close()`.
+  process.prependOnceListener('disconnect', () => {
+    if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
     shutdown('primary gone');
   });
   // A terminal's Ctrl-C and systemd's stop signal every process of the group, the primary included.

@@ -1,8 +1,9 @@
 import type { Serializable, SendHandle } from 'node:child_process';
 import type { Worker } from 'node:cluster';
+import { connect, createServer, type AddressInfo, type Socket as NetSocket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../testing/manual-clock.ts';
-import { HANDOFF_WEIGHT_MS, isUpgradeHandoff, watchHandoffs, type BalancedWorker } from './connection-handoff.ts';
+import { guardFirstBytes, HANDOFF_WEIGHT_MS, isUpgradeHandoff, watchHandoffs, type BalancedWorker } from './connection-handoff.ts';
 
 const upgrade = (path: string, extra = ''): Buffer =>
   Buffer.from(`GET ${path} HTTP/1.1\r\nHost: voice.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`, 'latin1');
@@ -83,4 +84,34 @@ describe('connections the primary hands to a worker', () => {
     }
     expect(workers.map((worker) => counts.get(worker))).toEqual([5, 5]);
   });
+});
+
+describe('a connection that never speaks', () => {
+  it('is closed by the primary after the first-bytes timeout; one that spoke is left alone', async () => {
+    const server = createServer((socket) => {
+      guardFirstBytes(socket, 100);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const open = (): Promise<NetSocket> =>
+      new Promise((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          resolve(socket);
+        });
+      });
+    try {
+      const silent = await open();
+      const talking = await open();
+      talking.write('GET / HTTP/1.1\r\n');
+      let talkingClosed = false;
+      talking.on('close', () => (talkingClosed = true));
+      // The silent one is closed by the server (the test's own timeout is the bound).
+      await new Promise<void>((resolve) => silent.once('close', () => { resolve(); }));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(talkingClosed).toBe(false);
+      talking.destroy();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 10_000);
 });

@@ -17,7 +17,25 @@
  *    then briefly counted twice, on whichever worker took it, which keeps the spread even).
  */
 import type { Worker } from 'node:cluster';
+import type { Socket } from 'node:net';
 import type { Clock } from '../core/clock.ts';
+
+/**
+ * How long a new connection may stay silent before the primary closes it. The primary reads each
+ * connection's first bytes to route it; until they come it holds the socket itself, where no HTTP server's
+ * header timeout applies (Node's own `headersTimeout` is 60 s).
+ */
+export const FIRST_BYTES_TIMEOUT_MS = 30_000;
+
+/** Closes `socket` unless it sends something within `timeoutMs`; once it has, the primary sets no limit of its own. */
+export function guardFirstBytes(socket: Socket, timeoutMs: number): void {
+  socket.setTimeout(timeoutMs, () => {
+    socket.destroy();
+  });
+  socket.once('data', () => {
+    socket.setTimeout(0);
+  });
+}
 
 /** How long a handed-over upgrade counts before the worker's own report alone carries it. */
 export const HANDOFF_WEIGHT_MS = 2_000;

@@ -27,7 +27,9 @@ describe('WORKERS', () => {
   it('needs DATABASE_URL and REDIS_URL for more than one worker, and says which are missing', () => {
     expect(configMessageOf({ WORKERS: '2' })).toMatch(/WORKERS: 2 workers need DATABASE_URL and REDIS_URL set/);
     expect(configMessageOf({ WORKERS: '2', REDIS_URL: shared.REDIS_URL })).toMatch(/WORKERS: 2 workers need DATABASE_URL set \(the embedded PGlite database belongs to one process/);
-    expect(configMessageOf({ WORKERS: '3', DATABASE_URL: shared.DATABASE_URL })).toMatch(/WORKERS: 3 workers need REDIS_URL set/);
+    expect(configMessageOf({ WORKERS: '2', REDIS_URL: shared.REDIS_URL })).not.toMatch(/Redis/);
+    expect(configMessageOf({ WORKERS: '3', DATABASE_URL: shared.DATABASE_URL })).toMatch(/WORKERS: 3 workers need REDIS_URL set \(rate limits and call limits must be shared in Redis\)/);
+    expect(configMessageOf({ WORKERS: '3', DATABASE_URL: shared.DATABASE_URL })).not.toMatch(/PGlite/);
     expect(configMessageOf({ ...shared, WORKERS: '2' })).toBe('');
   });
 

@@ -46,9 +46,11 @@ export function clusterProblems(e: ClusterEnv): string[] {
     (name): name is string => name !== undefined,
   );
   if (missing.length === 0) return [];
-  return [
-    `WORKERS: ${String(workers)} workers need ${missing.join(' and ')} set (the embedded PGlite database belongs to one process; rate limits and call limits must be shared in Redis); set ${missing.join(' and ')}, or WORKERS=1`,
-  ];
+  const reasons = [
+    e.DATABASE_URL === undefined ? 'the embedded PGlite database belongs to one process' : undefined,
+    e.REDIS_URL === undefined ? 'rate limits and call limits must be shared in Redis' : undefined,
+  ].filter((reason): reason is string => reason !== undefined);
+  return [`WORKERS: ${String(workers)} workers need ${missing.join(' and ')} set (${reasons.join('; ')}); set ${missing.join(' and ')}, or WORKERS=1`];
 }
 
 export function clusterConfigOf(e: ClusterEnv): ClusterConfig {

@@ -160,3 +160,56 @@ describe.skipIf(!databaseUrl || !redisUrl)('cluster mode: WORKERS=2 behind one p
     expect(logged('worker died; replacing it')).toHaveLength(1);
   }, 25_000);
 });
+
+describe.skipIf(!databaseUrl || !redisUrl)('cluster mode: a worker whose primary dies', () => {
+  let ownDatabase: DurableTestDatabase | undefined;
+  let ownFake: FakeRealtimeServer | undefined;
+  let child: ChildServer | undefined;
+  const pidsOf = (): number[] => (child?.linesMatching(/"msg":"worker ready"/) ?? []).map((line) => (JSON.parse(line) as { workerPid: number }).workerPid);
+
+  beforeAll(async () => {
+    ownDatabase = await createDurableTestDatabase();
+    ownFake = await startFakeOpenAIRealtime({ pacing: { speedFactor: 4 } });
+    child = await startChildServer(
+      {
+        ...ownDatabase.env,
+        REDIS_URL: redisUrl ?? '',
+        REDIS_KEY_PREFIX: `sbtest:${randomUUID()}:`,
+        WORKERS: '2',
+        OPENAI_API_KEY: FAKE_OPENAI_API_KEY,
+        OPENAI_BASE_URL: ownFake.baseUrl,
+      },
+      90_000,
+    );
+  }, 100_000);
+  afterAll(async () => {
+    const pids = pidsOf();
+    await child?.kill('SIGKILL');
+    for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    await ownFake?.close();
+    await ownDatabase?.dispose();
+  });
+
+  it('ends its live calls through the session (caller told, reason server_shutdown) and exits, instead of vanishing', async () => {
+    if (!child) throw new Error('no server');
+    const { baseUrl } = child;
+    const token = await tokenFor(baseUrl);
+    const callId = await createCall(baseUrl, 'orphaned-caller');
+    const socket = io(baseUrl, { auth: { token }, transports: ['websocket'], reconnection: false });
+    try {
+      const started = waitFor<{ callId: string }>(socket, 'call-started', () => true, 20_000);
+      socket.emit('start-call', { callId, inputSampleRate: 24_000, outputSampleRate: 24_000 });
+      await started;
+      const ended = waitFor<{ callId: string; status: string; reason: string }>(socket, 'call-ended', () => true, 20_000);
+      const workers = pidsOf();
+      expect(workers).toHaveLength(2);
+      await child.kill('SIGKILL');
+      expect(await ended).toMatchObject({ callId, status: 'ended', reason: 'server_shutdown' });
+      await eventually(() => workers.every((pid) => !alive(pid)), 15_000);
+      const shutdowns = child.linesMatching(/"msg":"worker shutting down"/).map((line) => JSON.parse(line) as { reason: string });
+      expect(shutdowns.map((line) => line.reason)).toEqual(['primary gone', 'primary gone']);
+    } finally {
+      socket.disconnect();
+    }
+  }, 60_000);
+});
