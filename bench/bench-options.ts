@@ -64,6 +64,9 @@ export function callBenchOptions(values: CallBenchFlagValues, envPrefix: string)
   if (workers !== undefined && workers > 1 && (databaseUrl === undefined || databaseUrl === '' || redisUrl === undefined || redisUrl === '')) {
     throw new Error('--workers above 1 needs --database-url and --redis-url: cluster mode shares PostgreSQL and Redis (docs/cluster.md)');
   }
+  if (workers !== undefined && workers > 1 && values['cpu-profile'] !== undefined) {
+    throw new Error('--cpu-profile profiles the bench process, which in cluster mode is only the primary: profile without --workers');
+  }
   return {
     ...(workers === undefined ? {} : { workers }),
     ...(redisUrl === undefined || redisUrl === '' ? {} : { redisUrl }),
