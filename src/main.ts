@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import { createApplication, databaseTarget } from './app.ts';
-import { DEFAULT_SHUTDOWN_GRACE_MS, startClusterPrimary, WorkerStartError } from './cluster/cluster-primary.ts';
+import { DEFAULT_SHUTDOWN_GRACE_MS, startClusterPrimary, WorkerStartError, type ClusterPrimary } from './cluster/cluster-primary.ts';
 import { runClusterWorker } from './cluster/cluster-worker.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
 import { resolveJwtSecret } from './config/secrets.ts';
@@ -66,22 +66,44 @@ async function runPrimary(config: Config, logger: Logger): Promise<void> {
   // Outside production the JWT secret may be generated into DATA_DIR: once, here, so the workers all
   // read the same file instead of racing to create it.
   resolveJwtSecret(config);
-  const primary = await startClusterPrimary({ workers: config.cluster.workers, host: config.http.host, port: config.http.port, logger });
-  logger.info({ workers: config.cluster.workers, address: urlOf(primary.address), docs: `${config.http.publicUrl}/docs` }, 'Switchboard is listening');
-
-  onShutdownSignal((signal) => {
+  let primary: ClusterPrimary | undefined;
+  let interrupted: string | undefined;
+  const shutdown = (running: ClusterPrimary, signal: string): void => {
     logger.info({ signal }, 'shutting down');
     // The workers get DEFAULT_SHUTDOWN_GRACE_MS, then are killed; this bounds the primary itself.
     const force = setTimeout(() => process.exit(1), DEFAULT_SHUTDOWN_GRACE_MS + 5_000);
     force.unref();
-    primary.close().then(
+    running.close().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
+  };
+  // Installed before the workers start: a stop asked during start-up stops the starting workers (they
+  // have nothing to save yet) and ends the primary with exit code 0, instead of the signal killing it.
+  onShutdownSignal((signal) => {
+    if (primary !== undefined) {
+      shutdown(primary, signal);
+      return;
+    }
+    interrupted = signal;
+    logger.info({ signal }, 'start-up interrupted; stopping the workers');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
   });
+  try {
+    primary = await startClusterPrimary({ workers: config.cluster.workers, host: config.http.host, port: config.http.port, logger });
+  } catch (error) {
+    if (interrupted === undefined) throw error;
+    logger.info({ signal: interrupted }, 'stopped during start-up');
+    process.exit(0);
+  }
+  if (interrupted !== undefined) {
+    shutdown(primary, interrupted);
+    return;
+  }
+  logger.info({ workers: config.cluster.workers, address: urlOf(primary.address), docs: `${config.http.publicUrl}/docs` }, 'Switchboard is listening');
 }
 
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 /** The real server (`src/main.ts`) in its own process, listening on 127.0.0.1. */
@@ -46,13 +47,18 @@ function listeningAddress(line: string): string | undefined {
  * 127.0.0.1, info logs, a fixed JWT secret) and resolves once it reports the address it listens on. Callers must
  * `kill()` it: a test never leaves a process behind.
  */
-export function startChildServer(env: Readonly<Record<string, string>>, timeoutMs = 60_000): Promise<ChildServer> {
+/** Spawns `node --import tsx src/main.ts` with `env` on top of the same clean configuration, stdout and stderr piped. */
+export function spawnServerProcess(env: Readonly<Record<string, string>>): ChildProcessByStdio<null, Readable, Readable> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configVariables.test(name)));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: repositoryRoot,
     env: { ...inherited, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', JWT_SECRET: childJwtSecret, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+export function startChildServer(env: Readonly<Record<string, string>>, timeoutMs = 60_000): Promise<ChildServer> {
+  const child = spawnServerProcess(env);
   const lines: string[] = [];
   const everyLine: string[] = [];
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;

@@ -3,12 +3,13 @@
  * database and a Redis, behind one port. Runs in the integration run only (it needs DATABASE_URL and
  * REDIS_URL, as cluster mode does).
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_OPENAI_API_KEY, startFakeOpenAIRealtime, type FakeRealtimeServer } from '../testing/fake-openai-realtime/index.ts';
 import { createDurableTestDatabase, type DurableTestDatabase } from '../testing/durable-test-database.ts';
-import { startChildServer, type ChildServer } from './child-server.ts';
+import { spawnServerProcess, startChildServer, type ChildServer } from './child-server.ts';
 import { authHeaders, createCall, eventually, speech, stream, tokenFor, waitFor } from './socket-io-kit.ts';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -210,6 +211,42 @@ describe.skipIf(!databaseUrl || !redisUrl)('cluster mode: a worker whose primary
       expect(shutdowns.map((line) => line.reason)).toEqual(['primary gone', 'primary gone']);
     } finally {
       socket.disconnect();
+    }
+  }, 60_000);
+});
+
+describe.skipIf(!databaseUrl || !redisUrl)('cluster mode: stopped during start-up', () => {
+  let ownDatabase: DurableTestDatabase | undefined;
+  beforeAll(async () => {
+    ownDatabase = await createDurableTestDatabase();
+  });
+  afterAll(async () => {
+    await ownDatabase?.dispose();
+  });
+
+  it('stops the starting workers and exits 0 on SIGTERM before it listens, instead of dying by the signal', async () => {
+    if (!ownDatabase) throw new Error('no database');
+    const child = spawnServerProcess({ ...ownDatabase.env, REDIS_URL: redisUrl ?? '', REDIS_KEY_PREFIX: `sbtest:${randomUUID()}:`, WORKERS: '2' });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => { resolve({ code, signal }); }));
+    let workers: number[] = [];
+    try {
+      // The primary forks its workers right after this line; they take seconds to build the application.
+      await eventually(() => output.includes('"msg":"starting Switchboard"'), 30_000);
+      await eventually(() => {
+        workers = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' }).split('\n').map(Number).filter((pid) => pid > 0);
+        return workers.length === 2;
+      }, 10_000);
+      expect(output).not.toContain('Switchboard is listening');
+      child.kill('SIGTERM');
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect(output).toContain('start-up interrupted; stopping the workers');
+      await eventually(() => workers.every((pid) => !alive(pid)), 10_000);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      for (const pid of workers) if (alive(pid)) process.kill(pid, 'SIGKILL');
     }
   }, 60_000);
 });
